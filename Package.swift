@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Evergreen: a single-node stack supervisor and the services it runs.
+// No package dependencies: Foundation, Glibc, the toolchain's own modules and our C shim only.
+let package = Package(
+    name: "Evergreen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "benchserver", targets: ["benchserver"])
+    ],
+    targets: [
+        // The only target that sees system headers Glibc's Swift module does not expose.
+        .target(name: "CShims"),
+        // Byte buffers, clocks and structured logging: pure, no syscalls beyond stderr.
+        .target(name: "Core"),
+        // Everything that makes a syscall: the epoll event loop, timers, sockets.
+        .target(name: "Reactor", dependencies: ["CShims", "Core"]),
+        // HTTP/1.1: the codec (Codec/ imports Core only), server and client over Reactor.
+        .target(name: "HTTP", dependencies: ["Core", "Reactor"]),
+        // RESP2/RESP3: the codec (Codec/ imports Core only) and a client over Reactor.
+        .target(name: "RESP", dependencies: ["Core", "Reactor"]),
+        // Counters, gauges, histograms, Prometheus text exposition, process metrics.
+        .target(name: "Metrics", dependencies: ["Core"]),
+        // The trivial HTTP and RESP servers bench/core.sh measures against nginx and redis-server.
+        .executableTarget(name: "benchserver", dependencies: ["Core", "Reactor", "HTTP", "RESP", "Metrics"]),
+
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "ReactorTests", dependencies: ["Core", "Reactor"]),
+        .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP"]),
+        .testTarget(name: "RESPTests", dependencies: ["Core", "Reactor", "RESP"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,67 @@
+// Thin C wrappers over Linux system calls and macros that Glibc's Swift module does not expose.
+// _GNU_SOURCE is defined in shims.c only: defining it here would change the Glibc module's view.
+#ifndef EVERGREEN_CSHIMS_H
+#define EVERGREEN_CSHIMS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <signal.h>
+
+// MARK: - epoll
+typedef struct {
+    uint32_t events;
+    uint64_t data;
+} cshim_epoll_event;
+
+extern const uint32_t CSHIM_EPOLLIN;
+extern const uint32_t CSHIM_EPOLLOUT;
+extern const uint32_t CSHIM_EPOLLERR;
+extern const uint32_t CSHIM_EPOLLHUP;
+extern const uint32_t CSHIM_EPOLLRDHUP;
+extern const uint32_t CSHIM_EPOLLET;
+
+int cshim_epoll_create(void);
+int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+/// Fills `events` (at most `maxevents`); the layout is cshim_epoll_event, not the packed kernel struct.
+int cshim_epoll_wait(int epfd, cshim_epoll_event *events, int maxevents, int timeout_ms);
+extern const int CSHIM_EPOLL_CTL_ADD;
+extern const int CSHIM_EPOLL_CTL_MOD;
+extern const int CSHIM_EPOLL_CTL_DEL;
+
+// MARK: - eventfd, timerfd, signalfd
+int cshim_eventfd(void);
+int cshim_timerfd_create(void);
+/// Arms a one-shot timer `ns` nanoseconds from now (0 disarms).
+int cshim_timerfd_arm(int fd, int64_t ns);
+/// Blocks the signals in `signals` (count `n`) for the calling thread and returns a signalfd for them.
+int cshim_signalfd(const int *signals, int n);
+/// Reads one pending signal from a signalfd: returns the signal number, 0 if none, -1 on error.
+int cshim_signalfd_read(int fd, int32_t *pid, int32_t *status);
+/// Blocks `signals` in the calling thread (so that threads started later inherit the mask).
+int cshim_block_signals(const int *signals, int n);
+/// Unblocks every signal and restores default dispositions: for a freshly forked child.
+void cshim_reset_signals(void);
+
+// MARK: - sockets and pipes
+int cshim_accept4(int fd, struct sockaddr *addr, socklen_t *len);
+int cshim_pipe2(int fds[2]);
+int cshim_socket(int domain, int type);
+extern const int CSHIM_SO_REUSEPORT;
+extern const int CSHIM_TCP_NODELAY;
+extern const int CSHIM_MSG_NOSIGNAL;
+extern const int CSHIM_SOCK_STREAM;
+
+// MARK: - processes
+/// Asks the kernel to send `sig` to the caller when its parent dies (PR_SET_PDEATHSIG).
+int cshim_set_parent_death_signal(int sig);
+int cshim_wifexited(int status);
+int cshim_wexitstatus(int status);
+int cshim_wifsignaled(int status);
+int cshim_wtermsig(int status);
+/// Thread id of the caller (gettid), for logs and loop confinement checks.
+int cshim_gettid(void);
+/// Fills `buf` with `len` random bytes from getrandom(2); returns 0 on success.
+int cshim_getrandom(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,133 @@
+#define _GNU_SOURCE
+#include "CShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const uint32_t CSHIM_EPOLLIN = EPOLLIN;
+const uint32_t CSHIM_EPOLLOUT = EPOLLOUT;
+const uint32_t CSHIM_EPOLLERR = EPOLLERR;
+const uint32_t CSHIM_EPOLLHUP = EPOLLHUP;
+const uint32_t CSHIM_EPOLLRDHUP = EPOLLRDHUP;
+const uint32_t CSHIM_EPOLLET = EPOLLET;
+const int CSHIM_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+const int CSHIM_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+const int CSHIM_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+const int CSHIM_SO_REUSEPORT = SO_REUSEPORT;
+const int CSHIM_TCP_NODELAY = TCP_NODELAY;
+const int CSHIM_MSG_NOSIGNAL = MSG_NOSIGNAL;
+const int CSHIM_SOCK_STREAM = SOCK_STREAM;
+
+int cshim_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int cshim_epoll_wait(int epfd, cshim_epoll_event *out, int maxevents, int timeout_ms) {
+    // The kernel struct is packed on x86_64; copy into the unpacked layout Swift sees.
+    struct epoll_event evs[256];
+    if (maxevents > 256) maxevents = 256;
+    int n = epoll_wait(epfd, evs, maxevents, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        out[i].events = evs[i].events;
+        out[i].data = evs[i].data.u64;
+    }
+    return n;
+}
+
+int cshim_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+int cshim_timerfd_create(void) { return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC); }
+
+int cshim_timerfd_arm(int fd, int64_t ns) {
+    struct itimerspec spec;
+    memset(&spec, 0, sizeof spec);
+    if (ns > 0) {
+        spec.it_value.tv_sec = ns / 1000000000LL;
+        spec.it_value.tv_nsec = ns % 1000000000LL;
+    }
+    return timerfd_settime(fd, 0, &spec, NULL);
+}
+
+static void fill_set(sigset_t *set, const int *signals, int n) {
+    sigemptyset(set);
+    for (int i = 0; i < n; i++) sigaddset(set, signals[i]);
+}
+
+int cshim_block_signals(const int *signals, int n) {
+    sigset_t set;
+    fill_set(&set, signals, n);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int cshim_signalfd(const int *signals, int n) {
+    sigset_t set;
+    fill_set(&set, signals, n);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int cshim_signalfd_read(int fd, int32_t *pid, int32_t *status) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n < 0) return (errno == EAGAIN) ? 0 : -1;
+    if (n != sizeof info) return -1;
+    if (pid) *pid = (int32_t)info.ssi_pid;
+    if (status) *status = info.ssi_status;
+    return (int)info.ssi_signo;
+}
+
+void cshim_reset_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    pthread_sigmask(SIG_SETMASK, &set, NULL);
+    for (int s = 1; s < NSIG; s++) {
+        if (s == SIGKILL || s == SIGSTOP) continue;
+        signal(s, SIG_DFL);
+    }
+}
+
+int cshim_accept4(int fd, struct sockaddr *addr, socklen_t *len) {
+    return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int cshim_pipe2(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int cshim_socket(int domain, int type) { return socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); }
+
+int cshim_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+int cshim_wifexited(int status) { return WIFEXITED(status); }
+int cshim_wexitstatus(int status) { return WEXITSTATUS(status); }
+int cshim_wifsignaled(int status) { return WIFSIGNALED(status); }
+int cshim_wtermsig(int status) { return WTERMSIG(status); }
+int cshim_gettid(void) { return (int)syscall(SYS_gettid); }
+int cshim_getrandom(void *buf, size_t len) {
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = getrandom((char *)buf + done, len - done, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
