@@ -12,6 +12,7 @@ public final class Counter: Sendable {
     /// The sum of the fractional increments, as the bit pattern of a `Double`.
     private let fractional = Atomic<UInt64>(0)
 
+    /// A counter at zero; families make them.
     init() {}
 
     /// Adds one.

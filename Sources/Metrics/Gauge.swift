@@ -7,6 +7,7 @@ import Synchronization
 public final class Gauge: Sendable {
     private let bits = Atomic<UInt64>(0)
 
+    /// A gauge at zero; families make them.
     init() {}
 
     /// Replaces the value.

@@ -11,6 +11,7 @@ public final class GaugeFamily: Sendable {
     /// The label names, in the order `labels(_:)` takes values.
     public var labelNames: [String] { children.labelNames }
 
+    /// A family with no children yet, except the single one of an unlabelled family. Validated by the caller.
     init(name: String, help: String, labelNames: [String]) {
         self.name = name
         self.help = help
@@ -29,6 +30,7 @@ public final class GaugeFamily: Sendable {
         children.child(values) { Gauge() }
     }
 
+    /// Appends the family in text format, or nothing while it has no children. Any thread.
     func render(into buffer: inout ByteBuffer) {
         let entries = children.snapshot()
         guard !entries.isEmpty else { return }

@@ -27,6 +27,7 @@ public final class Histogram: @unchecked Sendable {
     private let counts: UnsafeMutablePointer<Atomic<UInt64>>
     private let sumBits = Atomic<UInt64>(0)
 
+    /// An empty histogram over `upperBounds` (finite, strictly increasing: the registry checks); families make them.
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
         counts = .allocate(capacity: upperBounds.count + 1)

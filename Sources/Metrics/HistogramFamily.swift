@@ -15,6 +15,7 @@ public final class HistogramFamily: Sendable {
     /// The label names, in the order `labels(_:)` takes values.
     public var labelNames: [String] { children.labelNames }
 
+    /// A family with no children yet, except the single one of an unlabelled family. Validated by the caller.
     init(name: String, help: String, labelNames: [String], upperBounds: [Double]) {
         self.name = name
         self.help = help
@@ -40,6 +41,7 @@ public final class HistogramFamily: Sendable {
         children.child(values) { Histogram(upperBounds: upperBounds) }
     }
 
+    /// Appends the family in text format, or nothing while it has no children. Any thread.
     func render(into buffer: inout ByteBuffer) {
         let entries = children.snapshot()
         guard !entries.isEmpty else { return }

@@ -17,6 +17,7 @@ public final class MetricsRegistry: Sendable {
         case gauge(GaugeFamily)
         case histogram(HistogramFamily)
 
+        /// The family's type, to detect a name registered twice with different types.
         var type: MetricType {
             switch self {
             case .counter: .counter
@@ -26,7 +27,9 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Every family by name. Locked for registration and to take the list at scrape time, never to update.
     let families = Mutex<[String: Family]>([:])
+    /// The scrape-time hooks, in the order added.
     let collectors = Mutex<[@Sendable () -> Void]>([])
 
     /// An empty registry.
@@ -122,6 +125,7 @@ public final class MetricsRegistry: Sendable {
 }
 
 extension MetricsRegistry.Family {
+    /// What a re-registration must repeat.
     var helpAndLabelNames: (help: String, labelNames: [String]) {
         switch self {
         case .counter(let family): (family.help, family.labelNames)
@@ -130,6 +134,7 @@ extension MetricsRegistry.Family {
         }
     }
 
+    /// The family name, for sorting the exposition.
     var name: String {
         switch self {
         case .counter(let family): family.name
@@ -138,6 +143,7 @@ extension MetricsRegistry.Family {
         }
     }
 
+    /// Appends the family in text format.
     func render(into buffer: inout ByteBuffer) {
         switch self {
         case .counter(let family): family.render(into: &buffer)
