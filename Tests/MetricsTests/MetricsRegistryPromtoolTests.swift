@@ -30,7 +30,7 @@ import Testing
         odd.labels("minus_inf").set(-.infinity)
         odd.labels("nan").set(.nan)
         odd.labels("huge").set(1e300)
-        odd.labels("tiny").set(-5e-324)
+        odd.labels("tiny").set(-Double.leastNonzeroMagnitude)
         let latency = registry.histogram(
             name: "http_request_duration_seconds", help: "Request latency.", labelNames: ["route"])
         for value in [0.001, 0.02, 0.3, 4, 50] { latency.labels("/cart \"checkout\"").observe(value) }

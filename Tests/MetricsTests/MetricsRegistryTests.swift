@@ -60,6 +60,15 @@ import Testing
         }
     }
 
+    @Test("registering a name again with other label names is a programmer error")
+    func labelClashTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let registry = MetricsRegistry()
+            _ = registry.gauge(name: "things", help: "Things.", labelNames: ["a"])
+            _ = registry.gauge(name: "things", help: "Things.", labelNames: ["b"])
+        }
+    }
+
     @Test("a counter without the _total suffix is a programmer error")
     func counterSuffixTraps() async {
         await #expect(processExitsWith: .failure) {
