@@ -139,9 +139,9 @@ struct HTTPBodyDecoder: Sendable {
                 state = .trailers(searchFrom: bytes.count)
                 return nil
             }
-            guard lineFeed > 0, bytes.byte(lineFeed - 1) == ASCII.cr else { throw error(.bareLineFeed) }
             trailerBytes += lineFeed + 1
             guard trailerBytes <= maxHeaderBytes else { throw error(.headersTooLarge) }
+            guard lineFeed > 0, bytes.byte(lineFeed - 1) == ASCII.cr else { throw error(.bareLineFeed) }
             if lineFeed > 1 {
                 let first = bytes.byte(0)
                 if first == ASCII.space || first == ASCII.tab { throw error(.obsoleteLineFolding) }

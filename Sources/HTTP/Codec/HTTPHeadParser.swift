@@ -68,15 +68,23 @@ struct HTTPHeadParser<StartLine: HTTPStartLine>: Sendable {
                     return nil
                 }
                 searchFrom = lineFeed + 1
-                guard lineFeed > lineStart, bytes.byte(lineFeed - 1) == ASCII.cr else {
-                    throw HTTPParserError(.bareLineFeed, isRequest: StartLine.isRequest)
-                }
-                let lineEnd = lineFeed - 1
+                // Limits first, then content: the same bytes must give the same error however they arrive,
+                // and an incomplete line can only be judged by its length.
                 if startLine == nil {
                     // The start line's limit counts any empty lines before it, which bounds how many we skip.
                     guard lineFeed < limits.maxStartLineLength else {
                         throw HTTPParserError(.startLineTooLong, isRequest: StartLine.isRequest)
                     }
+                } else {
+                    guard lineFeed - headersStart < limits.maxHeaderBytes else {
+                        throw HTTPParserError(.headersTooLarge, isRequest: StartLine.isRequest)
+                    }
+                }
+                guard lineFeed > lineStart, bytes.byte(lineFeed - 1) == ASCII.cr else {
+                    throw HTTPParserError(.bareLineFeed, isRequest: StartLine.isRequest)
+                }
+                let lineEnd = lineFeed - 1
+                if startLine == nil {
                     // RFC 9112 section 2.2: a server should ignore empty lines before the request line (some
                     // clients send CRLF after a POST body).
                     if lineEnd > lineStart || !StartLine.isRequest {
@@ -85,9 +93,6 @@ struct HTTPHeadParser<StartLine: HTTPStartLine>: Sendable {
                     }
                     lineStart = lineFeed + 1
                     continue
-                }
-                guard lineFeed - headersStart < limits.maxHeaderBytes else {
-                    throw HTTPParserError(.headersTooLarge, isRequest: StartLine.isRequest)
                 }
                 if lineEnd == lineStart { return lineFeed + 1 }
                 try parseField(bytes, lineStart..<lineEnd)

@@ -73,6 +73,21 @@ public struct HTTPHeaders: Sendable {
         }
     }
 
+    /// `containsToken(_:inFieldsNamed:)` for literals, the hot-path form: one pass over the fields comparing
+    /// name lengths first, no String work. Both literals must be lower-case.
+    func containsToken(_ token: StaticString, inFieldsNamedLowercase name: StaticString) -> Bool {
+        let nameLength = name.utf8CodeUnitCount
+        return bytes.withUnsafeBytes { raw in
+            for field in fields
+            where Int(field.nameLength) == nameLength && raw.equalsCaseInsensitive(field.nameRange, name)
+                && raw.listContains(field.valueRange, token)
+            {
+                return true
+            }
+            return false
+        }
+    }
+
     // MARK: - Mutation
 
     /// Appends a field, keeping any others with the same name.

@@ -33,14 +33,14 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// Whether the connection stays open after this exchange (RFC 9112 section 9.3): HTTP/1.1 unless
     /// `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     public var isKeepAlive: Bool {
-        if version.isAtLeastHTTP11 { return !headers.containsToken("close", inFieldsNamed: "Connection") }
-        return headers.containsToken("keep-alive", inFieldsNamed: "Connection")
-            && !headers.containsToken("close", inFieldsNamed: "Connection")
+        if version.isAtLeastHTTP11 { return !headers.containsToken("close", inFieldsNamedLowercase: "connection") }
+        return headers.containsToken("keep-alive", inFieldsNamedLowercase: "connection")
+            && !headers.containsToken("close", inFieldsNamedLowercase: "connection")
     }
 
     /// Whether the client waits for `100 Continue` before sending the body (`Expect: 100-continue` on
     /// HTTP/1.1; RFC 9110 section 10.1.1 tells servers to ignore it on HTTP/1.0).
     public var expectsContinue: Bool {
-        version.isAtLeastHTTP11 && headers.containsToken("100-continue", inFieldsNamed: "Expect")
+        version.isAtLeastHTTP11 && headers.containsToken("100-continue", inFieldsNamedLowercase: "expect")
     }
 }

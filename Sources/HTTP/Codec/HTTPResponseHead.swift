@@ -23,8 +23,8 @@ public struct HTTPResponseHead: Sendable, Equatable {
     /// Whether the connection stays open after this response, by the same rules as `HTTPRequestHead`.
     /// (A body delimited by the connection closing also ends it; the decoder knows that, not the head.)
     public var isKeepAlive: Bool {
-        if version.isAtLeastHTTP11 { return !headers.containsToken("close", inFieldsNamed: "Connection") }
-        return headers.containsToken("keep-alive", inFieldsNamed: "Connection")
-            && !headers.containsToken("close", inFieldsNamed: "Connection")
+        if version.isAtLeastHTTP11 { return !headers.containsToken("close", inFieldsNamedLowercase: "connection") }
+        return headers.containsToken("keep-alive", inFieldsNamedLowercase: "connection")
+            && !headers.containsToken("close", inFieldsNamedLowercase: "connection")
     }
 }

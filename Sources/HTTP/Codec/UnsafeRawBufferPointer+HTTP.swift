@@ -14,12 +14,13 @@ enum ASCII {
 
     /// Whether `byte` is a `tchar` (RFC 9110 section 5.6.2): the characters of methods and field names.
     ///
-    /// A 128-bit membership mask instead of a table: no memory load, no lazy global initialisation.
+    /// A lookup in a 256-byte string literal (`1` marks a tchar): its bytes sit in the binary's read-only
+    /// data, so there is no lazy global initialisation and no bounds check, one load per byte.
     @inline(__always)
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        if byte < 64 { return (0x03ff_6cfa_0000_0000 as UInt64) >> UInt64(byte) & 1 != 0 }
-        if byte < 128 { return (0x57ff_ffff_c7ff_fffe as UInt64) >> UInt64(byte &- 64) & 1 != 0 }
-        return false
+        let table: StaticString =
+            "0000000000000000000000000000000001011111001101101111111111000000011111111111111111111111111000111111111111111111111111111110101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        return table.utf8Start[Int(byte)] == UInt8(ascii: "1")
     }
 
     /// Whether `byte` may appear in a field value or reason phrase: VCHAR, obs-text, SP or HTAB.
@@ -103,6 +104,23 @@ extension UnsafeRawBufferPointer {
         guard literal.utf8CodeUnitCount == count else { return false }
         guard count > 0 else { return true }
         return memcmpBytes(baseAddress.unsafelyUnwrapped, literal.utf8Start, count)
+    }
+
+    /// Whether the comma-separated list in `range` has an element equal to the lower-case ASCII `token`,
+    /// ignoring ASCII case and the whitespace around elements.
+    func listContains(_ range: Range<Int>, _ token: StaticString) -> Bool {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            var end = start
+            while end < range.upperBound && byte(end) != ASCII.comma { end &+= 1 }
+            var low = start
+            var high = end
+            while low < high && (byte(low) == ASCII.space || byte(low) == ASCII.tab) { low &+= 1 }
+            while high > low && (byte(high &- 1) == ASCII.space || byte(high &- 1) == ASCII.tab) { high &-= 1 }
+            if equalsCaseInsensitive(low..<high, token) { return true }
+            start = end &+ 1
+        }
+        return false
     }
 
     /// Whether `range` of the bytes equals the lower-case ASCII `literal`, ignoring ASCII case.
