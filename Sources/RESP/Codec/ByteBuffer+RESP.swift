@@ -183,7 +183,7 @@ extension ByteBuffer {
     mutating func writeRESPLine(_ type: UInt8, _ text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            writeWithUnsafeMutableBytes(minimumWritableBytes: utf8.count + 3) { out in
+            _ = writeWithUnsafeMutableBytes(minimumWritableBytes: utf8.count + 3) { out in
                 out[0] = type
                 for (offset, byte) in utf8.enumerated() {
                     out[offset + 1] = byte == RESPScanning.cr || byte == RESPScanning.lf ? UInt8(ascii: " ") : byte
