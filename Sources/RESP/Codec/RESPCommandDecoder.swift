@@ -23,8 +23,10 @@ public struct RESPCommandDecoder: Sendable {
     public var limits: RESPLimits
 
     // Parse state of a command split across reads, relative to the command's first byte.
-    /// Boundaries (start, end pairs) of the arguments found so far; reused, so no allocation per command.
+    /// Boundaries (start, end pairs) of the arguments found so far in `found[0..<foundCount]`; never
+    /// shrunk, so the hot path neither allocates nor pays for `removeAll` per command.
     private var found: [Int] = []
+    private var foundCount = 0
     /// Arguments the pending multibulk command announced; 0 while none is known.
     private var announced = 0
     /// Offset of the next line to parse.
@@ -40,7 +42,7 @@ public struct RESPCommandDecoder: Sendable {
 
     /// Forgets any partial command, for reuse on a new connection.
     public mutating func reset() {
-        found.removeAll(keepingCapacity: true)
+        foundCount = 0
         announced = 0
         resumeOffset = 0
         scanned = 0
@@ -130,9 +132,9 @@ public struct RESPCommandDecoder: Sendable {
                 return .skipped(next: position)
             }
             announced = count
-            found.removeAll(keepingCapacity: true)
+            foundCount = 0
         }
-        while found.count < announced * 2 {
+        while foundCount < announced * 2 {
             // Each argument: `$<length>\r\n<bytes>\r\n`. Redis finds the CR before it checks the `$`.
             guard let cr = try lineEnd(bytes, at: position, tooBig: "too big bulk count string") else {
                 resumeOffset = position - start
@@ -153,18 +155,29 @@ public struct RESPCommandDecoder: Sendable {
                 scanned = cr - position
                 return .incomplete
             }
-            found.append(payload - start)
-            found.append(payload + length - start)
+            record(payload - start, payload + length - start)
             position = payload + length + 2
         }
         batch.beginCommand()
         var index = 0
-        while index < found.count {
+        while index < foundCount {
             batch.appendArgument(bytes, from: start + found[index], to: start + found[index + 1])
             index += 2
         }
         reset()
         return .command(next: position)
+    }
+
+    @inline(__always)
+    private mutating func record(_ start: Int, _ end: Int) {
+        if foundCount + 2 <= found.count {
+            found[foundCount] = start
+            found[foundCount + 1] = end
+        } else {
+            found.append(start)
+            found.append(end)
+        }
+        foundCount += 2
     }
 
     /// The index of the CR ending the line at `position` once its LF byte is buffered too, or nil (state
