@@ -235,9 +235,18 @@ import Testing
             ("(\r\n", "invalid big number"),
             ("=3\r\ntxt\r\n", "invalid verbatim string"),
             ("=5\r\ntxt-x\r\n", "invalid verbatim string"),
+            ("=5\r\nt\u{E9}:x\r\n", "invalid verbatim string"),
         ])
     func malformed(input: String, reason: String) {
         #expect(Self.decodeError(input)?.reason == reason)
+    }
+
+    @Test("a line with a bare LF decodes, and re-encodes with a space (fuzzer regression)")
+    func bareLineFeedInLine() throws {
+        let input: [UInt8] = [0x2d, 0x01, 0x00, 0x7c, 0x0a, 0x2d, 0x01, 0x00, 0x0d, 0x0a]
+        let decoded = try Self.decodeAll(input, .byteAtATime)
+        #expect(decoded == [.error("\u{1}\0|\n-\u{1}\0")])
+        #expect(Self.encode(decoded) == [0x2d, 0x01, 0x00, 0x7c, 0x20, 0x2d, 0x01, 0x00, 0x0d, 0x0a])
     }
 
     @Test("replacing the buffer after an incomplete value starts over")

@@ -244,7 +244,8 @@ public struct RESPDecoder: Sendable {
         case UInt8(ascii: "$"): return .bulkString(payload)
         case UInt8(ascii: "!"): return .blobError(payload)
         default:
-            guard payload.count >= 4, payload[3] == UInt8(ascii: ":") else {
+            // The format is three ASCII bytes; anything else could not be written back as three bytes.
+            guard payload.count >= 4, payload[3] == UInt8(ascii: ":"), payload[0..<3].allSatisfy({ $0 < 0x80 }) else {
                 throw RESPError(.malformedInput, "invalid verbatim string")
             }
             return .verbatimString(
