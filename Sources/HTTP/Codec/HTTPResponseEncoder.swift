@@ -37,7 +37,7 @@ public struct HTTPResponseEncoder: Sendable {
     }
 
     /// The status line, pre-rendered for HTTP/1.1 with the standard phrase of the common codes.
-    private func writeStatusLine(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
+    func writeStatusLine(_ head: HTTPResponseHead, into buffer: inout ByteBuffer) {
         if head.version == .http1_1, let line = Self.renderedStatusLine(head.status.code),
             head.reason == head.status.reasonPhrase
         {

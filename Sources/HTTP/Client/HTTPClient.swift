@@ -1,0 +1,76 @@
+import Core
+import Reactor
+import Synchronization
+
+/// An HTTP/1.1 client with a keep-alive connection pool per event loop, over TCP or Unix sockets.
+///
+/// From async code: `try await client.execute(request, to: address)`. Servers already on a loop use
+/// `pool(on:)` and the pool's callback API, which stays on that loop. Thread-safe.
+public final class HTTPClient: Sendable {
+    public let configuration: HTTPClientConfiguration
+    private let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let pools = Mutex<[ObjectIdentifier: PoolBox]>([:])
+
+    /// Holds a loop-confined pool in a Sendable container; only its loop uses the pool.
+    private struct PoolBox: @unchecked Sendable {
+        let pool: HTTPConnectionPool
+    }
+
+    /// A client on `group`'s loops, or on a single loop of its own when `group` is nil.
+    public init(
+        group: EventLoopGroup? = nil, configuration: HTTPClientConfiguration = HTTPClientConfiguration()
+    )
+        throws(IOError)
+    {
+        self.configuration = configuration
+        if let group {
+            self.group = group
+            self.ownsGroup = false
+        } else {
+            self.group = try EventLoopGroup(loopCount: 1, name: "http-client")
+            self.ownsGroup = true
+        }
+    }
+
+    /// The pool of `loop` (created on first use). Loop thread only.
+    public func pool(on loop: EventLoop) -> HTTPConnectionPool {
+        precondition(loop.inEventLoop)
+        let key = ObjectIdentifier(loop)
+        return pools.withLock { pools in
+            if let box = pools[key] { return box.pool }
+            let pool = HTTPConnectionPool(loop: loop, configuration: configuration)
+            pools[key] = PoolBox(pool: pool)
+            return pool
+        }
+    }
+
+    /// Sends `request` to `upstream` and returns the whole response.
+    public func execute(
+        _ request: HTTPClientRequest, to upstream: SocketAddress
+    ) async throws(HTTPClientError)
+        -> HTTPClientResponse
+    {
+        let loop = group.next()
+        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+            loop.execute {
+                self.pool(on: loop).execute(request, to: upstream) { continuation.resume(returning: $0) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// `GET target` from `upstream`.
+    public func get(
+        _ target: String, from upstream: SocketAddress, headers: HTTPHeaders = [:]
+    ) async throws(HTTPClientError)
+        -> HTTPClientResponse
+    {
+        try await execute(HTTPClientRequest(method: .GET, target: target, headers: headers), to: upstream)
+    }
+
+    /// Stops the client's own loop (a shared group is left running).
+    public func shutdown() {
+        if ownsGroup { group.shutdown() }
+    }
+}

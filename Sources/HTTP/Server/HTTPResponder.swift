@@ -1,0 +1,54 @@
+import Core
+import Reactor
+
+/// Handles one routed request; answers through the responder, now or later.
+public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+
+/// The way back to the client for one request. Answer exactly once with `respond(_:)`.
+///
+/// Handlers that answer at once (the common case) do so on the loop thread and the answer joins the
+/// read batch's single write. Handlers that await something (a store call, an upstream) may call
+/// `respond` later from any thread: it hops to the connection's loop. Responses on a connection are
+/// sent in request order, because the server reads the next pipelined request only after this one
+/// has been answered.
+public final class HTTPResponder: @unchecked Sendable {
+    // @unchecked Sendable: every mutable field is touched on `loop`'s thread only; `respond` from another
+    // thread hops there first.
+
+    /// The loop of the request's connection.
+    public let loop: EventLoop
+    /// When the request head was complete (loop time), for latency metrics.
+    public let receivedAt: Instant
+    private weak var connection: HTTPServerConnection?
+    private let isHeadRequest: Bool
+    private var isAnswered = false
+
+    init(connection: HTTPServerConnection, loop: EventLoop, isHeadRequest: Bool, receivedAt: Instant) {
+        self.connection = connection
+        self.loop = loop
+        self.isHeadRequest = isHeadRequest
+        self.receivedAt = receivedAt
+    }
+
+    /// Sends `response`. A second call is a programmer error. Safe from any thread.
+    public func respond(_ response: HTTPResponse) {
+        guard loop.inEventLoop else {
+            loop.execute { self.respond(response) }
+            return
+        }
+        precondition(!isAnswered, "a request was answered twice")
+        isAnswered = true
+        connection?.send(response, omitBody: isHeadRequest)
+    }
+
+    /// Awaits `body` in a task and sends its result; a thrown error becomes a 500.
+    public func respond(_ body: @escaping @Sendable () async throws -> HTTPResponse) {
+        Task {
+            do {
+                respond(try await body())
+            } catch {
+                respond(.error(.internalServerError, message: "internal error"))
+            }
+        }
+    }
+}

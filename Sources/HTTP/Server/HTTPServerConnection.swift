@@ -1,0 +1,174 @@
+import Core
+import Reactor
+
+/// One client connection of an `HTTPServer`: decodes requests, routes them, writes the answers in order.
+///
+/// Confined to its loop's thread. One request is in flight at a time: further pipelined requests wait
+/// in the inbound buffer until the current one is answered, which keeps answers in request order.
+final class HTTPServerConnection: ConnectionHandler {
+    private enum State {
+        /// Waiting for (the rest of) a request head.
+        case idle
+        /// Head decoded, collecting the body.
+        case readingBody(HTTPRequestHead, ByteBuffer)
+        /// The request went to its handler; waiting for `respond`.
+        case awaitingResponse(keepAlive: Bool)
+        /// An error answer or the last answer went out; the connection closes once it is flushed.
+        case closing
+    }
+
+    let connection: Connection
+    private let shared: HTTPServerLoop
+    private var decoder: HTTPRequestDecoder
+    private var state: State = .idle
+    /// Whether a request has been answered on this connection (an idle timeout then closes silently).
+    private(set) var hasServedRequest = false
+    /// When the first byte of the current partial request arrived, for the header timeout.
+    private(set) var requestStartedAt: Instant?
+
+    init(connection: Connection, shared: HTTPServerLoop) {
+        self.connection = connection
+        self.shared = shared
+        self.decoder = HTTPRequestDecoder(limits: shared.configuration.limits)
+    }
+
+    /// Whether nothing is in progress: no partial request, no pending answer.
+    var isIdle: Bool {
+        if case .idle = state { return connection.inbound.isEmpty }
+        return false
+    }
+
+    // MARK: - ConnectionHandler
+
+    func connectionDidRead(_ connection: Connection) {
+        processInbound()
+    }
+
+    func connectionDidReadEOF(_ connection: Connection) {
+        switch state {
+        case .awaitingResponse:
+            // The client half-closed after sending its request: answer, then close.
+            state = .awaitingResponse(keepAlive: false)
+        case .idle, .readingBody, .closing:
+            connection.closeGracefully()
+        }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: IOError?) {
+        shared.remove(self)
+    }
+
+    // MARK: - Requests
+
+    private func processInbound() {
+        while connection.isOpen {
+            switch state {
+            case .awaitingResponse, .closing:
+                return
+            case .idle, .readingBody:
+                break
+            }
+            let part: HTTPRequestPart?
+            do {
+                part = try decoder.decode(&connection.inbound)
+            } catch let error as HTTPParserError {
+                fail(error.status, message: error.message)
+                return
+            } catch {
+                fail(.badRequest, message: "unable to parse request")
+                return
+            }
+            guard let part else {
+                if !connection.inbound.isEmpty || isReadingBody {
+                    if requestStartedAt == nil { requestStartedAt = shared.loop.now }
+                }
+                return
+            }
+            switch part {
+            case .head(let head):
+                if requestStartedAt == nil { requestStartedAt = shared.loop.now }
+                if head.expectsContinue {
+                    connection.withOutbound { $0.writeString("HTTP/1.1 100 Continue\r\n\r\n") }
+                }
+                state = .readingBody(head, ByteBuffer())
+            case .body(let chunk):
+                guard case .readingBody(let head, var body) = state else { continue }
+                state = .idle  // drop the reference so `body` stays uniquely owned while appending
+                body.writeBuffer(chunk)
+                state = .readingBody(head, body)
+            case .end:
+                guard case .readingBody(let head, let body) = state else { continue }
+                dispatch(head: head, body: body)
+            }
+        }
+    }
+
+    private var isReadingBody: Bool {
+        if case .readingBody = state { return true }
+        return false
+    }
+
+    private func dispatch(head: HTTPRequestHead, body: ByteBuffer) {
+        let keepAlive = head.isKeepAlive && !shared.isDraining
+        state = .awaitingResponse(keepAlive: keepAlive)
+        requestStartedAt = nil
+        let responder = HTTPResponder(
+            connection: self, loop: shared.loop, isHeadRequest: head.method == .HEAD, receivedAt: shared.loop.now)
+        switch shared.router.match(method: head.method, path: head.path) {
+        case .found(let handler, let template, let parameters):
+            let request = HTTPRequest(
+                head: head, body: body, pathParameters: parameters, route: template,
+                remoteAddress: connection.remoteAddress)
+            handler(request, responder)
+        case .methodNotAllowed(let allowed):
+            var response = HTTPResponse.error(.methodNotAllowed, message: "method \(head.method) not allowed")
+            response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
+            responder.respond(response)
+        case .notFound:
+            responder.respond(.error(.notFound, message: "no route for \(head.path)"))
+        }
+    }
+
+    /// Answers a protocol error and closes: the request's framing is lost.
+    private func fail(_ status: HTTPResponseStatus, message: String) {
+        state = .awaitingResponse(keepAlive: false)
+        send(.error(status, message: message), omitBody: false)
+    }
+
+    /// Writes the answer to the current request; continues with pipelined requests or closes.
+    func send(_ response: HTTPResponse, omitBody: Bool) {
+        guard case .awaitingResponse(let keepAlive) = state, connection.isOpen else { return }
+        hasServedRequest = true
+        shared.encodeResponse(response, keepAlive: keepAlive, omitBody: omitBody, into: connection)
+        if keepAlive {
+            state = .idle
+            // Pipelined requests may already be buffered; when called from a later hop, parse them now.
+            if !connection.inbound.isEmpty { processInbound() }
+        } else {
+            state = .closing
+            connection.closeGracefully()
+        }
+    }
+
+    /// Closes a connection that sent nothing for too long: 408 if it owes us a request, silently otherwise.
+    func timeOut() {
+        switch state {
+        case .idle where connection.inbound.isEmpty && hasServedRequest:
+            connection.close()
+        case .idle, .readingBody:
+            state = .awaitingResponse(keepAlive: false)
+            send(.error(.requestTimeout, message: "request not received in time"), omitBody: false)
+        case .awaitingResponse, .closing:
+            break
+        }
+    }
+
+    /// For draining: closes now if idle, otherwise after the current answer.
+    func drain() {
+        if isIdle {
+            connection.close()
+        } else if case .awaitingResponse = state {
+            state = .awaitingResponse(keepAlive: false)
+        }
+    }
+}
