@@ -30,6 +30,8 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP"]),
         .testTarget(name: "RESPTests", dependencies: ["Core", "Reactor", "RESP"]),
         .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
+        // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
+        .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,11 +41,24 @@ int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
     return epoll_ctl(epfd, op, fd, &ev);
 }
 
-int cshim_epoll_wait(int epfd, cshim_epoll_event *out, int maxevents, int timeout_ms) {
+static int has_pwait2 = 1;
+
+int cshim_epoll_wait(int epfd, cshim_epoll_event *out, int maxevents, int64_t timeout_ns) {
     // The kernel struct is packed on x86_64; copy into the unpacked layout Swift sees.
     struct epoll_event evs[256];
     if (maxevents > 256) maxevents = 256;
-    int n = epoll_wait(epfd, evs, maxevents, timeout_ms);
+    int n = -1;
+    if (has_pwait2) {
+        struct timespec ts;
+        ts.tv_sec = timeout_ns / 1000000000LL;
+        ts.tv_nsec = timeout_ns % 1000000000LL;
+        n = epoll_pwait2(epfd, evs, maxevents, timeout_ns < 0 ? NULL : &ts, NULL);
+        if (n < 0 && errno == ENOSYS) has_pwait2 = 0;
+    }
+    if (!has_pwait2) {
+        int timeout_ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
+        n = epoll_wait(epfd, evs, maxevents, timeout_ms);
+    }
     for (int i = 0; i < n; i++) {
         out[i].events = evs[i].events;
         out[i].data = evs[i].data.u64;

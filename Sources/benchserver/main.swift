@@ -1,5 +1,6 @@
 import Core
 import HTTP
+import Metrics
 import RESP
 import Reactor
 
@@ -87,9 +88,20 @@ case "http":
         router.add(method, "/") { _, responder in responder.respond(response) }
     }
     router.get("/{path}") { _, responder in responder.respond(response) }
+    let registry = MetricsRegistry()
+    router.get("/metrics") { _, responder in
+        var body = ByteBuffer()
+        registry.render(into: &body)
+        responder.respond(HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: body))
+    }
     let server = try HTTPServer(
         configuration: HTTPServerConfiguration(address: address, loopCount: options.threads, serverName: nil),
         router: router)
+    ProcessMetrics.register(in: registry)
+    let loops = server.group.loops
+    registry.addCollector {
+        for loop in loops { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
+    }
     running = server
     let bound = try await server.start()
     logger.info("listening", ["mode": "http", "address": bound, "threads": options.threads])

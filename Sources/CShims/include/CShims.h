@@ -24,7 +24,9 @@ extern const uint32_t CSHIM_EPOLLET;
 int cshim_epoll_create(void);
 int cshim_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /// Fills `events` (at most `maxevents`); the layout is cshim_epoll_event, not the packed kernel struct.
-int cshim_epoll_wait(int epfd, cshim_epoll_event *events, int maxevents, int timeout_ms);
+/// `timeout_ns` < 0 waits forever. Uses epoll_pwait2 (nanosecond timeouts, Linux 5.11+) and falls back
+/// to epoll_wait (milliseconds, rounded up) on older kernels.
+int cshim_epoll_wait(int epfd, cshim_epoll_event *events, int maxevents, int64_t timeout_ns);
 extern const int CSHIM_EPOLL_CTL_ADD;
 extern const int CSHIM_EPOLL_CTL_MOD;
 extern const int CSHIM_EPOLL_CTL_DEL;
