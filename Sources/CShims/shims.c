@@ -144,3 +144,115 @@ int cshim_getrandom(void *buf, size_t len) {
     }
     return 0;
 }
+
+// MARK: - spawning
+
+static void child_fail(int fd, int code) {
+    int e = code;
+    ssize_t ignored = write(fd, &e, sizeof e);
+    (void)ignored;
+    _exit(127);
+}
+
+int cshim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
+                const char *cwd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -errno;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(report[0]);
+        close(report[1]);
+        return -e;
+    }
+    if (pid == 0) {
+        // Child: async-signal-safe calls only until execve.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int s = 1; s < NSIG; s++) {
+            if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+        }
+        if (setpgid(0, 0) != 0) child_fail(report[1], errno);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report[1], errno);
+        // The supervisor may have died between fork and prctl: then nobody would kill us.
+        if (getppid() != parent) _exit(127);
+        int null_fd = open("/dev/null", O_RDWR);
+        if (null_fd < 0) child_fail(report[1], errno);
+        if (dup2(null_fd, 0) < 0) child_fail(report[1], errno);
+        if (dup2(stdout_fd >= 0 ? stdout_fd : null_fd, 1) < 0) child_fail(report[1], errno);
+        if (dup2(stderr_fd >= 0 ? stderr_fd : null_fd, 2) < 0) child_fail(report[1], errno);
+        if (cwd != NULL && chdir(cwd) != 0) child_fail(report[1], errno);
+        execve(path, argv, envp);
+        child_fail(report[1], errno);
+    }
+    close(report[1]);
+    int child_errno = 0;
+    ssize_t n;
+    do {
+        n = read(report[0], &child_errno, sizeof child_errno);
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof child_errno) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        return -child_errno;
+    }
+    return pid;
+}
+
+int cshim_spawn_watchdog(int control_fd) {
+    pid_t pid = fork();
+    if (pid < 0) return -errno;
+    if (pid > 0) return pid;
+    // Watchdog child: plain C only (no Swift runtime after fork in a threaded process).
+    setpgid(0, 0);
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);  // ignore Ctrl-C and SIGTERM sent to the supervisor's group
+    // Keep only the control pipe (moved to descriptor 3): the watchdog must hold no listener or pipe
+    // of the supervisor's open, or their peers would never see them close.
+    if (control_fd != 3) {
+        dup2(control_fd, 3);
+        control_fd = 3;
+    }
+    if (syscall(SYS_close_range, 4, ~0U, 0) != 0) {
+        for (int fd = 4; fd < 65536; fd++) close(fd);
+    }
+    prctl(PR_SET_NAME, (unsigned long)"stack-watchdog", 0, 0, 0);
+    static int32_t groups[16384];
+    int count = 0;
+    int32_t value;
+    for (;;) {
+        ssize_t n = read(control_fd, &value, sizeof value);
+        if (n < 0 && errno == EINTR) continue;
+        if (n != (ssize_t)sizeof value) break;
+        if (value > 0) {
+            if (count < (int)(sizeof groups / sizeof groups[0])) groups[count++] = value;
+        } else if (value < 0) {
+            for (int i = 0; i < count; i++) {
+                if (groups[i] == -value) {
+                    groups[i] = groups[--count];
+                    break;
+                }
+            }
+        } else {
+            // 0: the supervisor is shutting down cleanly; nothing left to guard.
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < count; i++) kill(-groups[i], SIGKILL);
+    _exit(0);
+}
+
+int cshim_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+int cshim_reap(int *status) {
+    int pid;
+    do {
+        pid = waitpid(-1, status, WNOHANG);
+    } while (pid < 0 && errno == EINTR);
+    if (pid < 0 && errno == ECHILD) return 0;
+    return pid;
+}

@@ -66,4 +66,22 @@ int cshim_gettid(void);
 /// Fills `buf` with `len` random bytes from getrandom(2); returns 0 on success.
 int cshim_getrandom(void *buf, size_t len);
 
+// MARK: - spawning
+/// Forks and execs `path` (argv, envp NULL-terminated) as the leader of a new process group, with
+/// stdin from /dev/null, stdout/stderr on the given descriptors (-1: /dev/null), every signal reset to
+/// its default and unblocked, `cwd` as working directory (NULL: inherited), and SIGKILL as its
+/// parent-death signal, so it dies with the supervisor. Between fork and exec the child calls only
+/// async-signal-safe functions. Returns the pid, or -errno if the fork or the exec failed (an exec
+/// failure is reported through a close-on-exec pipe, so ENOENT reaches the caller synchronously).
+int cshim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
+                const char *cwd);
+/// Starts the orphan watchdog: a forked child (no exec, no Swift runtime used) that reads process
+/// group ids from `control_fd` (int32: > 0 adds, < 0 removes) and, when the supervisor dies and the
+/// pipe reaches EOF, sends SIGKILL to every group still listed, then exits. Returns its pid or -errno.
+int cshim_spawn_watchdog(int control_fd);
+/// Marks the caller as a child subreaper (orphaned grandchildren are reparented to it and reaped).
+int cshim_set_child_subreaper(void);
+/// Reaps one exited child without blocking: returns its pid (and fills status), 0 if none, -1 on error.
+int cshim_reap(int *status);
+
 #endif
