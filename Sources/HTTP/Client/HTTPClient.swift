@@ -60,6 +60,21 @@ public final class HTTPClient: Sendable {
         return try result.get()
     }
 
+    /// Sends `request` and calls `onBody` (on a loop thread) with each body chunk as it arrives; returns
+    /// when the stream ends. For long-lived answers such as `stack logs -f`.
+    public func stream(
+        _ request: HTTPClientRequest, to upstream: SocketAddress,
+        onBody: @escaping @Sendable (HTTPResponseHead, ByteBuffer) -> Void
+    ) async throws(HTTPClientError) -> HTTPResponseHead {
+        let loop = group.next()
+        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+            loop.execute {
+                self.pool(on: loop).stream(request, to: upstream, onBody: onBody) { continuation.resume(returning: $0) }
+            }
+        }
+        return try result.get().head
+    }
+
     /// `GET target` from `upstream`.
     public func get(
         _ target: String, from upstream: SocketAddress, headers: HTTPHeaders = [:]

@@ -14,6 +14,8 @@ final class HTTPClientConnection: ConnectionHandler {
     private var body = ByteBuffer()
     private var timer: LoopTimer?
     private var requestKeepAlive = true
+    /// When set, body chunks go here as they arrive instead of being gathered.
+    private var onBody: ((HTTPResponseHead, ByteBuffer) -> Void)?
     /// Whether any byte of the current response arrived (a reused connection that closes before
     /// that is the keep-alive race, safe to retry for idempotent requests).
     private(set) var receivedResponseBytes = false
@@ -33,22 +35,25 @@ final class HTTPClientConnection: ConnectionHandler {
     var isBusy: Bool { completion != nil }
 
     /// Writes `request` and calls `completion` once with the whole response or the failure.
-    func send(_ request: HTTPClientRequest, timeout: TimeAmount, _ completion: @escaping Completion) {
+    func send(
+        _ request: HTTPClientRequest, timeout: TimeAmount?, onBody: ((HTTPResponseHead, ByteBuffer) -> Void)? = nil,
+        _ completion: @escaping Completion
+    ) {
         precondition(self.completion == nil, "one request at a time per connection")
         self.completion = completion
+        self.onBody = onBody
         requestCount += 1
         receivedResponseBytes = false
         head = nil
         body.clear()
         requestKeepAlive = !request.headers.containsToken("close", inFieldsNamed: "Connection")
         decoder.expectResponse(to: request.method)
-        timer = connection.loop.schedule(after: timeout) { [weak self] in
-            self?.finish(
-                .failure(
-                    HTTPClientError(
-                        .readTimeout,
-                        "unable to read response from \(self?.upstream.description ?? "upstream"): timed out")),
-                reusable: false)
+        if let timeout {
+            let upstream = self.upstream
+            timer = connection.loop.schedule(after: timeout) { [weak self] in
+                let message = "unable to read response from \(upstream): timed out"
+                self?.finish(.failure(HTTPClientError(.readTimeout, message)), reusable: false)
+            }
         }
         var headers = request.headers
         if !headers.contains(name: "Host") { headers.add(name: "Host", value: upstream.description) }
@@ -98,7 +103,7 @@ final class HTTPClientConnection: ConnectionHandler {
             case .head(let responseHead):
                 head = responseHead
             case .body(let chunk):
-                body.writeBuffer(chunk)
+                if let onBody, let head { onBody(head, chunk) } else { body.writeBuffer(chunk) }
             case .end:
                 guard let head else { return }
                 let response = HTTPClientResponse(head: head, body: body)

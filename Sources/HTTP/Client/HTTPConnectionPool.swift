@@ -30,14 +30,25 @@ public final class HTTPConnectionPool {
                 if case .failure(let error) = result, error.code == .connectionClosed, !reused.receivedResponseBytes,
                     request.isIdempotent, let self
                 {
-                    self.openAndSend(request, to: upstream, completion)
+                    self.openAndSend(request, to: upstream, timeout: self.configuration.readTimeout, completion)
                 } else {
                     completion(result)
                 }
             }
         } else {
-            openAndSend(request, to: upstream, completion)
+            openAndSend(request, to: upstream, timeout: configuration.readTimeout, completion)
         }
+    }
+
+    /// Sends `request` on a new connection and hands each body chunk to `onBody` as it arrives, with no
+    /// read timeout: for long-lived streams (logs, events). `completion` runs when the stream ends.
+    public func stream(
+        _ request: HTTPClientRequest, to upstream: SocketAddress,
+        onBody: @escaping (HTTPResponseHead, ByteBuffer) -> Void,
+        _ completion: @escaping (Result<HTTPClientResponse, HTTPClientError>) -> Void
+    ) {
+        precondition(loop.inEventLoop, "HTTPConnectionPool is used on its loop's thread")
+        openAndSend(request, to: upstream, timeout: nil, onBody: onBody, completion)
     }
 
     /// Idle connections per upstream, for metrics and tests.
@@ -61,7 +72,8 @@ public final class HTTPConnectionPool {
     }
 
     private func openAndSend(
-        _ request: HTTPClientRequest, to upstream: SocketAddress,
+        _ request: HTTPClientRequest, to upstream: SocketAddress, timeout: TimeAmount?,
+        onBody: ((HTTPResponseHead, ByteBuffer) -> Void)? = nil,
         _ completion: @escaping (Result<HTTPClientResponse, HTTPClientError>) -> Void
     ) {
         Connection.connect(to: upstream, on: loop, timeout: configuration.connectTimeout) { [weak self] result in
@@ -74,7 +86,9 @@ public final class HTTPConnectionPool {
                 let client = HTTPClientConnection(
                     connection: connection, upstream: upstream, pool: self, limits: self.configuration.limits)
                 connection.handler = client
-                self.send(request, on: client, completion)
+                self.busy[ObjectIdentifier(client)] = client
+                client.send(
+                    request, timeout: timeout, onBody: onBody, completion)
             }
         }
     }

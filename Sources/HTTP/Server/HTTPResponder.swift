@@ -41,6 +41,51 @@ public final class HTTPResponder: @unchecked Sendable {
         connection?.send(response, omitBody: isHeadRequest)
     }
 
+    // MARK: - Streaming
+
+    /// Starts a chunked answer with `head` (for long-lived streams: logs, events). Follow with
+    /// `writeChunk` and end with `finish`. Safe from any thread.
+    public func startStream(_ head: HTTPResponseHead) {
+        guard loop.inEventLoop else {
+            loop.execute { self.startStream(head) }
+            return
+        }
+        precondition(!isAnswered, "a request was answered twice")
+        isAnswered = true
+        connection?.startStream(head)
+    }
+
+    /// Sends one chunk of a streamed answer. Safe from any thread.
+    public func writeChunk(_ chunk: ByteBuffer) {
+        guard loop.inEventLoop else {
+            loop.execute { self.writeChunk(chunk) }
+            return
+        }
+        connection?.streamChunk(chunk)
+    }
+
+    /// Ends a streamed answer. Safe from any thread.
+    public func finish() {
+        guard loop.inEventLoop else {
+            loop.execute { self.finish() }
+            return
+        }
+        connection?.endStream()
+    }
+
+    /// Whether the client is gone (a stream should stop). Loop thread only.
+    public var isClientGone: Bool { !(connection?.connection.isOpen ?? false) }
+
+    /// Calls `body` once on the loop thread when the client's connection closes. Loop thread only.
+    public func onClientGone(_ body: @escaping () -> Void) {
+        guard let connection, connection.connection.isOpen else { return body() }
+        let previous = connection.onClose
+        connection.onClose = {
+            previous?()
+            body()
+        }
+    }
+
     /// Awaits `body` in a task and sends its result; a thrown error becomes a 500.
     public func respond(_ body: @escaping @Sendable () async throws -> HTTPResponse) {
         Task {

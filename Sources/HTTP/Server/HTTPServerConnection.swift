@@ -13,6 +13,8 @@ final class HTTPServerConnection: ConnectionHandler {
         case readingBody(HTTPRequestHead, ByteBuffer)
         /// The request went to its handler; waiting for `respond`.
         case awaitingResponse(keepAlive: Bool)
+        /// A chunked answer is being streamed.
+        case streaming(keepAlive: Bool)
         /// An error answer or the last answer went out; the connection closes once it is flushed.
         case closing
     }
@@ -49,6 +51,8 @@ final class HTTPServerConnection: ConnectionHandler {
         case .awaitingResponse:
             // The client half-closed after sending its request: answer, then close.
             state = .awaitingResponse(keepAlive: false)
+        case .streaming:
+            state = .streaming(keepAlive: false)
         case .idle, .readingBody, .closing:
             connection.closeGracefully()
         }
@@ -56,14 +60,20 @@ final class HTTPServerConnection: ConnectionHandler {
 
     func connectionDidClose(_ connection: Connection, error: IOError?) {
         shared.remove(self)
+        let onClose = self.onClose
+        self.onClose = nil
+        onClose?()
     }
+
+    /// Called once when the connection closes (a streaming handler stops producing).
+    var onClose: (() -> Void)?
 
     // MARK: - Requests
 
     private func processInbound() {
         while connection.isOpen {
             switch state {
-            case .awaitingResponse, .closing:
+            case .awaitingResponse, .streaming, .closing:
                 return
             case .idle, .readingBody:
                 break
@@ -140,6 +150,10 @@ final class HTTPServerConnection: ConnectionHandler {
         guard case .awaitingResponse(let keepAlive) = state, connection.isOpen else { return }
         hasServedRequest = true
         shared.encodeResponse(response, keepAlive: keepAlive, omitBody: omitBody, into: connection)
+        finishAnswer(keepAlive: keepAlive)
+    }
+
+    private func finishAnswer(keepAlive: Bool) {
         if keepAlive {
             state = .idle
             // Pipelined requests may already be buffered; when called from a later hop, parse them now.
@@ -150,6 +164,29 @@ final class HTTPServerConnection: ConnectionHandler {
         }
     }
 
+    // MARK: - Streaming
+
+    /// Sends the head of a chunked answer; the body follows with `streamChunk` and `endStream`.
+    func startStream(_ head: HTTPResponseHead) {
+        guard case .awaitingResponse(let keepAlive) = state, connection.isOpen else { return }
+        hasServedRequest = true
+        state = .streaming(keepAlive: keepAlive)
+        shared.encodeStreamHead(head, keepAlive: keepAlive, into: connection)
+    }
+
+    /// Sends one chunk of a streamed answer.
+    func streamChunk(_ chunk: ByteBuffer) {
+        guard case .streaming = state, connection.isOpen else { return }
+        connection.withOutbound { HTTPResponseEncoder().writeChunk(chunk, into: &$0) }
+    }
+
+    /// Ends a streamed answer.
+    func endStream() {
+        guard case .streaming(let keepAlive) = state, connection.isOpen else { return }
+        connection.withOutbound { HTTPResponseEncoder().writeLastChunk(into: &$0) }
+        finishAnswer(keepAlive: keepAlive)
+    }
+
     /// Closes a connection that sent nothing for too long: 408 if it owes us a request, silently otherwise.
     func timeOut() {
         switch state {
@@ -158,7 +195,7 @@ final class HTTPServerConnection: ConnectionHandler {
         case .idle, .readingBody:
             state = .awaitingResponse(keepAlive: false)
             send(.error(.requestTimeout, message: "request not received in time"), omitBody: false)
-        case .awaitingResponse, .closing:
+        case .awaitingResponse, .streaming, .closing:
             break
         }
     }
@@ -169,6 +206,9 @@ final class HTTPServerConnection: ConnectionHandler {
             connection.close()
         } else if case .awaitingResponse = state {
             state = .awaitingResponse(keepAlive: false)
+        } else if case .streaming = state {
+            // A stream has no natural end: stop it now.
+            connection.close()
         }
     }
 }

@@ -100,6 +100,19 @@ final class HTTPServerLoop {
         }
     }
 
+    /// Writes the head of a chunked answer (server headers included).
+    func encodeStreamHead(_ head: HTTPResponseHead, keepAlive: Bool, into connection: Connection) {
+        refreshDate()
+        connection.withOutbound { out in
+            encoder.writeStatusLine(head, into: &out)
+            out.writeBytes(serverLine)
+            out.writeBytes(dateLine)
+            out.writeFields(head.headers)
+            if !keepAlive { out.writeStatic("Connection: close\r\n") }
+            out.writeFramingAndEnd(.chunked, headers: head.headers)
+        }
+    }
+
     private func refreshDate() {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
