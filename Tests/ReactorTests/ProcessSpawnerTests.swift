@@ -15,7 +15,8 @@ private let processLoop: EventLoop = {
     let loop = try! EventLoop.start(name: "process-tests")
     let ready = Atomic<Bool>(false)
     loop.execute {
-        _ = try! ChildWatcher(loop: loop) { pid, status in exits.withLock { $0[pid] = status } }
+        let watcher = try! ChildWatcher(loop: loop) { pid, status in exits.withLock { $0[pid] = status } }
+        watcherBox.withLock { $0 = WatcherBox(watcher: watcher) }
         ready.store(true, ordering: .releasing)
     }
     while !ready.load(ordering: .acquiring) { sched_yield() }
@@ -23,11 +24,27 @@ private let processLoop: EventLoop = {
 }()
 private let exits = Mutex<[Int32: ProcessExitStatus]>([:])
 
+/// The shared watcher; used on `processLoop` only.
+private struct WatcherBox: @unchecked Sendable { var watcher: ChildWatcher? }
+private let watcherBox = Mutex(WatcherBox())
+
+/// Spawns on the test process's behalf and has the watcher reap the child.
+private func spawnWatched(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdout: Int32 = -1,
+    stderr: Int32 = -1
+) throws -> Int32 {
+    _ = processLoop
+    let pid = try ProcessSpawner.spawn(
+        executable: executable, arguments: arguments, environment: environment, stdout: stdout, stderr: stderr)
+    processLoop.execute { watcherBox.withLock { $0.watcher?.watch(pid) } }
+    return pid
+}
+
 @Suite(.serialized) struct ProcessSpawnerTests {
     @Test("a child's exit code reaches the watcher")
     func exitCode() throws {
         _ = processLoop
-        let pid = try ProcessSpawner.spawn(executable: "/bin/sh", arguments: ["-c", "exit 3"], environment: [:])
+        let pid = try spawnWatched("/bin/sh", ["-c", "exit 3"])
         #expect(eventually { exits.withLock { $0[pid] } != nil })
         #expect(exits.withLock { $0[pid] } == .exited(3))
     }
@@ -35,7 +52,7 @@ private let exits = Mutex<[Int32: ProcessExitStatus]>([:])
     @Test("a child killed by a signal is reported as signaled")
     func signaled() throws {
         _ = processLoop
-        let pid = try ProcessSpawner.spawn(executable: "/bin/sleep", arguments: ["30"], environment: [:])
+        let pid = try spawnWatched("/bin/sleep", ["30"])
         ProcessSpawner.signalGroup(pid, SIGKILL)
         #expect(eventually { exits.withLock { $0[pid] } != nil })
         #expect(exits.withLock { $0[pid] } == .signaled(SIGKILL))
@@ -63,8 +80,8 @@ private let exits = Mutex<[Int32: ProcessExitStatus]>([:])
             reader.onEOF = { ended.store(true, ordering: .releasing) }
             return writeFD
         }
-        _ = try ProcessSpawner.spawn(
-            executable: "/bin/sh", arguments: ["-c", "echo \"$GREETING $STACK_INSTANCE\"; env | wc -l"],
+        _ = try spawnWatched(
+            "/bin/sh", ["-c", "echo \"$GREETING $STACK_INSTANCE\"; env | wc -l"],
             environment: ["GREETING": "hello", "STACK_INSTANCE": "2"], stdout: writeFD, stderr: writeFD)
         close(writeFD)
         #expect(eventually { ended.load(ordering: .acquiring) })
@@ -78,11 +95,10 @@ private let exits = Mutex<[Int32: ProcessExitStatus]>([:])
     func watchdog() throws {
         _ = processLoop
         let watchdog = try OrphanWatchdog()
+        processLoop.execute { watcherBox.withLock { $0.watcher?.watch(watchdog.pid) } }
         // The child forks a grandchild in its own process group and both sleep.
-        let pid = try ProcessSpawner.spawn(
-            executable: "/bin/sh",
-            arguments: ["-c", "sleep 30 & echo $! > /tmp/evergreen-grandchild-\(getpid()); wait"],
-            environment: [:])
+        let pid = try spawnWatched(
+            "/bin/sh", ["-c", "sleep 30 & echo $! > /tmp/evergreen-grandchild-\(getpid()); wait"])
         watchdog.guardGroup(pid)
         let file = "/tmp/evergreen-grandchild-\(getpid())"
         #expect(eventually { (try? FileSystem.read(file))?.isEmpty == false })
@@ -93,6 +109,8 @@ private let exits = Mutex<[Int32: ProcessExitStatus]>([:])
         #expect(ProcessSpawner.isAlive(grandchild))
         watchdog.simulateSupervisorDeath()
         #expect(eventually { exits.withLock { $0[pid] } != nil })
+        #expect(eventually { exits.withLock { $0[watchdog.pid] } != nil })
+        // The grandchild was reparented to init, which reaps it once the watchdog's SIGKILL lands.
         #expect(eventually { !ProcessSpawner.isAlive(grandchild) })
     }
 
