@@ -25,6 +25,9 @@ final class HTTPServerConnection: ConnectionHandler {
     private(set) var hasServedRequest = false
     /// When the first byte of the current partial request arrived, for the header timeout.
     private(set) var requestStartedAt: Instant?
+    /// Whether the current request is HTTP/1.0: its client keeps the connection only when the answer
+    /// says `Connection: keep-alive` (RFC 9112 section 9.3).
+    private var isHTTP10Request = false
 
     init(connection: Connection, shared: HTTPServerLoop) {
         self.connection = connection
@@ -110,6 +113,7 @@ final class HTTPServerConnection: ConnectionHandler {
 
     private func dispatch(head: HTTPRequestHead, body: ByteBuffer) {
         let keepAlive = head.isKeepAlive && !shared.isDraining
+        isHTTP10Request = !head.version.isAtLeastHTTP11
         state = .awaitingResponse(keepAlive: keepAlive)
         requestStartedAt = nil
         let responder = HTTPResponder(
@@ -132,6 +136,7 @@ final class HTTPServerConnection: ConnectionHandler {
     /// Answers a protocol error and closes: the request's framing is lost.
     private func fail(_ status: HTTPResponseStatus, message: String) {
         state = .awaitingResponse(keepAlive: false)
+        isHTTP10Request = false
         send(.error(status, message: message), omitBody: false)
     }
 
@@ -139,7 +144,9 @@ final class HTTPServerConnection: ConnectionHandler {
     func send(_ response: HTTPResponse, omitBody: Bool) {
         guard case .awaitingResponse(let keepAlive) = state, connection.isOpen else { return }
         hasServedRequest = true
-        shared.encodeResponse(response, keepAlive: keepAlive, omitBody: omitBody, into: connection)
+        shared.encodeResponse(
+            response, keepAlive: keepAlive, announceKeepAlive: keepAlive && isHTTP10Request, omitBody: omitBody,
+            into: connection)
         if keepAlive {
             state = .idle
             // Pipelined requests may already be buffered; when called from a later hop, parse them now.
