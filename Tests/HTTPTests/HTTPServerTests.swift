@@ -145,6 +145,29 @@ import Testing
         }
     }
 
+    @Test("a long pipeline queued behind a late answer is served in order once it comes")
+    func longPipelineBehindLateAnswer() async throws {
+        let routes = TestRoutes()
+        try await withServer(router: routes.router) { _, address in
+            let raw = try RawClient(address)
+            let count = 5000
+            let queued = (0..<count).map { "GET /sync/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined()
+            try await raw.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n" + queued)
+            #expect(await eventually { routes.held.count == 1 })
+            let (_, responder) = try #require(routes.held.takeFirst())
+            responder.respond(.text("first"))
+            let first = try #require(try await raw.readResponse())
+            #expect(first.bodyText == "first")
+            for index in 0..<count {
+                let response = try #require(try await raw.readResponse(), "no answer to request \(index)")
+                if response.bodyText != "\(index)" {
+                    Issue.record("request \(index) was answered \(response.bodyText)")
+                    break
+                }
+            }
+        }
+    }
+
     @Test("a HEAD request gets the GET route's headers with Content-Length and no body")
     func headHasNoBody() async throws {
         try await withServer(router: TestRoutes().router) { _, address in

@@ -28,6 +28,10 @@ final class HTTPServerConnection: ConnectionHandler {
     /// Whether the current request is HTTP/1.0: its client keeps the connection only when the answer
     /// says `Connection: keep-alive` (RFC 9112 section 9.3).
     private var isHTTP10Request = false
+    /// Whether `processInbound` is on the stack: an answer given synchronously from a handler then leaves
+    /// the next pipelined request to that loop instead of recursing into it (one stack frame chain per
+    /// buffered request would overflow the stack with a long pipeline).
+    private var isProcessingInbound = false
 
     init(connection: Connection, shared: HTTPServerLoop) {
         self.connection = connection
@@ -64,6 +68,9 @@ final class HTTPServerConnection: ConnectionHandler {
     // MARK: - Requests
 
     private func processInbound() {
+        guard !isProcessingInbound else { return }
+        isProcessingInbound = true
+        defer { isProcessingInbound = false }
         while connection.isOpen {
             switch state {
             case .awaitingResponse, .closing:
@@ -149,7 +156,8 @@ final class HTTPServerConnection: ConnectionHandler {
             into: connection)
         if keepAlive {
             state = .idle
-            // Pipelined requests may already be buffered; when called from a later hop, parse them now.
+            // Pipelined requests may already be buffered; when called from a later hop, parse them now
+            // (when called from a handler inside `processInbound`, its loop goes on with them).
             if !connection.inbound.isEmpty { processInbound() }
         } else {
             state = .closing
