@@ -250,6 +250,16 @@ import Testing
         await shutdown.value
     }
 
+    @Test("a second shutdown returns at once")
+    func shutdownTwice() async throws {
+        let server = try HTTPServer(
+            configuration: HTTPServerConfiguration(address: SocketAddress("127.0.0.1:0")!, loopCount: 2),
+            router: TestRoutes().router)
+        try await server.start()
+        await server.shutdown(gracePeriod: .zero)
+        await server.shutdown(gracePeriod: .zero)
+    }
+
     @Test("a server on a Unix socket serves the client")
     func unixSocket() async throws {
         let path = temporarySocketPath("http")
