@@ -20,6 +20,9 @@ public final class HTTPServer: Sendable {
     /// Per-loop state, created on start. Each element is used only on its loop's thread.
     private let loops = Mutex<[LoopBox]>([])
     private let bound = Mutex<SocketAddress?>(nil)
+    /// Set by the first `shutdown`: its loops are stopped afterwards, and a task handed to a stopped loop
+    /// never runs, so a second `shutdown` would wait forever.
+    private let isShutDown = Atomic<Bool>(false)
 
     /// Holds a loop-confined object so it can sit in a Sendable container; only its loop touches it.
     private struct LoopBox: @unchecked Sendable {
@@ -61,8 +64,9 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then closes everything
-    /// and stops the loops.
+    /// and stops the loops. Later calls return at once.
     public func shutdown(gracePeriod: TimeAmount = .seconds(5 as Int64)) async {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let boxes = loops.withLock { $0 }
         for box in boxes {
             _ = try? await box.state.loop.submit { box.state.beginDrain() }

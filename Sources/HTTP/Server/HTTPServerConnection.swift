@@ -27,6 +27,13 @@ final class HTTPServerConnection: ConnectionHandler {
     private(set) var hasServedRequest = false
     /// When the first byte of the current partial request arrived, for the header timeout.
     private(set) var requestStartedAt: Instant?
+    /// Whether the current request is HTTP/1.0: its client keeps the connection only when the answer
+    /// says `Connection: keep-alive` (RFC 9112 section 9.3).
+    private var isHTTP10Request = false
+    /// Whether `processInbound` is on the stack: an answer given synchronously from a handler then leaves
+    /// the next pipelined request to that loop instead of recursing into it (one stack frame chain per
+    /// buffered request would overflow the stack with a long pipeline).
+    private var isProcessingInbound = false
 
     init(connection: Connection, shared: HTTPServerLoop) {
         self.connection = connection
@@ -71,6 +78,9 @@ final class HTTPServerConnection: ConnectionHandler {
     // MARK: - Requests
 
     private func processInbound() {
+        guard !isProcessingInbound else { return }
+        isProcessingInbound = true
+        defer { isProcessingInbound = false }
         while connection.isOpen {
             switch state {
             case .awaitingResponse, .streaming, .closing:
@@ -120,6 +130,7 @@ final class HTTPServerConnection: ConnectionHandler {
 
     private func dispatch(head: HTTPRequestHead, body: ByteBuffer) {
         let keepAlive = head.isKeepAlive && !shared.isDraining
+        isHTTP10Request = !head.version.isAtLeastHTTP11
         state = .awaitingResponse(keepAlive: keepAlive)
         requestStartedAt = nil
         let responder = HTTPResponder(
@@ -142,6 +153,7 @@ final class HTTPServerConnection: ConnectionHandler {
     /// Answers a protocol error and closes: the request's framing is lost.
     private func fail(_ status: HTTPResponseStatus, message: String) {
         state = .awaitingResponse(keepAlive: false)
+        isHTTP10Request = false
         send(.error(status, message: message), omitBody: false)
     }
 
@@ -149,14 +161,17 @@ final class HTTPServerConnection: ConnectionHandler {
     func send(_ response: HTTPResponse, omitBody: Bool) {
         guard case .awaitingResponse(let keepAlive) = state, connection.isOpen else { return }
         hasServedRequest = true
-        shared.encodeResponse(response, keepAlive: keepAlive, omitBody: omitBody, into: connection)
+        shared.encodeResponse(
+            response, keepAlive: keepAlive, announceKeepAlive: keepAlive && isHTTP10Request, omitBody: omitBody,
+            into: connection)
         finishAnswer(keepAlive: keepAlive)
     }
 
     private func finishAnswer(keepAlive: Bool) {
         if keepAlive {
             state = .idle
-            // Pipelined requests may already be buffered; when called from a later hop, parse them now.
+            // Pipelined requests may already be buffered; when called from a later hop, parse them now
+            // (when called from a handler inside `processInbound`, its loop goes on with them).
             if !connection.inbound.isEmpty { processInbound() }
         } else {
             state = .closing

@@ -84,7 +84,11 @@ final class HTTPServerLoop {
     // MARK: - Encoding
 
     /// Writes status line, server headers, the response's headers, Content-Length and body.
-    func encodeResponse(_ response: HTTPResponse, keepAlive: Bool, omitBody: Bool, into connection: Connection) {
+    /// `announceKeepAlive` adds `Connection: keep-alive`, which an HTTP/1.0 client needs to keep the connection.
+    func encodeResponse(
+        _ response: HTTPResponse, keepAlive: Bool, announceKeepAlive: Bool = false, omitBody: Bool,
+        into connection: Connection
+    ) {
         refreshDate()
         let head = HTTPResponseHead(status: response.status, headers: response.headers)
         let code = response.status.code
@@ -94,7 +98,11 @@ final class HTTPServerLoop {
             out.writeBytes(serverLine)
             out.writeBytes(dateLine)
             out.writeFields(response.headers)
-            if !keepAlive { out.writeStatic("Connection: close\r\n") }
+            if !keepAlive {
+                out.writeStatic("Connection: close\r\n")
+            } else if announceKeepAlive {
+                out.writeStatic("Connection: keep-alive\r\n")
+            }
             out.writeFramingAndEnd(framing, headers: response.headers)
             if !omitBody, case .length = framing { out.writeBuffer(response.body) }
         }

@@ -53,7 +53,7 @@ public struct Router: Sendable {
     /// Finds the route for `method` and `path` (the target without its query).
     public func match(method: HTTPMethod, path: Substring) -> Match {
         let parts = Router.split(path)
-        var best: (route: Route, score: Int)?
+        var best: (route: Route, score: Int, isExact: Bool)?
         var allowed: [HTTPMethod] = []
         for route in routes where route.segments.count == parts.count {
             var score = 0
@@ -69,12 +69,22 @@ public struct Router: Sendable {
                 if !matches { break }
             }
             guard matches else { continue }
-            // HEAD is served by GET routes, as every HTTP server does.
-            let methodMatches = route.method == method || (method == .HEAD && route.method == .GET)
-            if methodMatches {
-                if best == nil || score > best!.score { best = (route, score) }
-            } else if !allowed.contains(route.method) {
-                allowed.append(route.method)
+            // HEAD is served by GET routes, as every HTTP server does; a route written for HEAD wins over
+            // the GET route of the same shape.
+            let isExact = route.method == method
+            if isExact || (method == .HEAD && route.method == .GET) {
+                if let current = best {
+                    guard score > current.score || (score == current.score && isExact && !current.isExact) else {
+                        continue
+                    }
+                }
+                best = (route, score, isExact)
+            } else {
+                // A GET route also serves HEAD, so a 405's Allow names both.
+                for allowedMethod in route.method == .GET ? [.GET, .HEAD] : [route.method]
+                where !allowed.contains(allowedMethod) {
+                    allowed.append(allowedMethod)
+                }
             }
         }
         guard let best else {

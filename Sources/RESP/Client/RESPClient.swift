@@ -79,6 +79,8 @@ public final class RESPClient: Sendable {
     /// Sends several commands back to back and returns their replies in order (error replies included
     /// as `.error` values, as a pipeline has them).
     public func pipeline(_ commands: [[String]]) async throws(RESPClientError) -> [RESPValue] {
+        // No command means no reply to wait for: the continuation below would never be resumed.
+        guard !commands.isEmpty else { return [] }
         let result: Result<[RESPValue], RESPClientError> = await withCheckedContinuation { continuation in
             loop.execute {
                 self.withConnection { result in
