@@ -4,7 +4,7 @@ import Core
 extension InstanceStateMachine {
     /// Applies the restart policy to an exit; `countsAsFailure` forces a failure (a liveness restart).
     mutating func afterExit(
-        _ status: ExitStatus, ranFor: TimeAmount, countsAsFailure: Bool, now: Instant
+        _ status: TerminationStatus, ranFor: TimeAmount, countsAsFailure: Bool, now: Instant
     )
         -> [InstanceAction]
     {

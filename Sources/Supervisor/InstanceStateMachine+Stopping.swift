@@ -56,7 +56,7 @@ extension InstanceStateMachine {
 
     /// Settles a finished stop; `status` is `nil` when no process had to exit (stopped while waiting).
     mutating func finishStop(
-        _ reason: StopReason, status: ExitStatus?, ranFor: TimeAmount, now: Instant
+        _ reason: StopReason, status: TerminationStatus?, ranFor: TimeAmount, now: Instant
     )
         -> [InstanceAction]
     {

@@ -31,13 +31,13 @@ public struct InstanceStateMachine: Sendable {
         /// The grace period ran out and `SIGKILL` was sent to the process group; waiting for the exit.
         case killing(pid: Int32, runningSince: Instant, reason: StopReason)
         /// The process ended on its own and the restart policy does not restart it.
-        case exited(ExitStatus)
+        case exited(TerminationStatus)
         /// Stopped by the supervisor (`.stop(requestedByUser: false)`, `.supervisorShutdown`).
         case stopped
         /// Stopped by hand; remembered across supervisor restarts through `.persistUserStopped`.
         case stoppedByUser
         /// `on-failure:N` gave up after N restarts; the last exit status.
-        case failed(ExitStatus)
+        case failed(TerminationStatus)
         /// Removed (scale-down); no event brings it back.
         case removed
     }
@@ -73,10 +73,10 @@ public struct InstanceStateMachine: Sendable {
         case dependenciesReady
         /// The process asked for by `.spawn` exists; it leads its own process group.
         case spawned(pid: Int32)
-        /// The process asked for by `.spawn` could not be created; counted as `ExitStatus.spawnFailure`.
+        /// The process asked for by `.spawn` could not be created; counted as `TerminationStatus.spawnFailure`.
         case spawnFailed(reason: String)
         /// The process was reaped.
-        case exited(ExitStatus)
+        case exited(TerminationStatus)
         /// The timer from the last `.scheduleTimer` fired (late or stale firings are ignored).
         case timerFired
         /// Stop the instance; `requestedByUser` is Docker's "manually stopped" (it matters for `unless-stopped`).
@@ -210,7 +210,7 @@ public struct InstanceStateMachine: Sendable {
         }
     }
 
-    private mutating func exited(_ status: ExitStatus, now: Instant) -> [InstanceAction] {
+    private mutating func exited(_ status: TerminationStatus, now: Instant) -> [InstanceAction] {
         switch state {
         case .running(_, let since):
             return [.emit(.exited(status))] + afterExit(status, ranFor: now - since, countsAsFailure: false, now: now)

@@ -6,10 +6,10 @@ import Core
 public enum LifecycleEvent: Hashable, Sendable {
     /// A process was spawned for the instance (first start and every restart).
     case started(pid: Int32)
-    /// The process could not be spawned; treated as `ExitStatus.spawnFailure`.
+    /// The process could not be spawned; treated as `TerminationStatus.spawnFailure`.
     case spawnFailed(reason: String)
     /// The process ended.
-    case exited(ExitStatus)
+    case exited(TerminationStatus)
     /// The restart policy will start the instance again after `delay`; `restartCount` counts this restart.
     case restarting(restartCount: Int, delay: TimeAmount)
     /// `on-failure:N` ran out of restarts; the instance stays down.

@@ -1,12 +1,14 @@
 /// How a child process ended, as `waitpid(2)` reports it.
-public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
+///
+/// Not `ExitStatus`: Swift Testing has a type of that name, which every test file would then have to qualify.
+public enum TerminationStatus: Hashable, Sendable, CustomStringConvertible {
     /// The process called `exit` with this code (`WEXITSTATUS`).
     case code(Int32)
     /// The process was killed by this signal (`WTERMSIG`).
     case signal(UnixSignal)
 
     /// The status a shell reports for a command that could not be executed; a failed spawn is treated as this.
-    public static let spawnFailure = ExitStatus.code(127)
+    public static let spawnFailure = TerminationStatus.code(127)
 
     /// Whether the restart policy counts this as a failure: any non-zero code, and any death by signal.
     ///
