@@ -1,6 +1,7 @@
 /// Why a manifest could not be turned into a `StackSpec`: "unable to <verb> <object>: <reason>".
 ///
-/// Validation does not stop at the first problem: `problems` lists every one found, in document order.
+/// Validation does not stop at the first problem: `problems` lists every one found: unset variables
+/// first, then field problems in document order, then checks across services.
 public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed.
     public enum Code: Sendable, Equatable {
@@ -16,7 +17,7 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
     public var code: Code
     /// One line, "unable to <verb> <object>: <reason>".
     public var message: String
-    /// Every problem found, in document order; empty for `unreadable`.
+    /// Every problem found; empty for `unreadable`.
     public var problems: [ManifestProblem]
 
     /// An error with a message and the problems behind it.
