@@ -28,6 +28,8 @@ extension StackSpec {
 
     /// The bytes of `path`, or `unreadable` with the system's reason.
     static func read(_ path: String) throws(ManifestError) -> [UInt8] {
+        // Foundation's own wording differs between platforms; the common case gets a fixed one.
+        guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path, "no such file") }
         do {
             return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
