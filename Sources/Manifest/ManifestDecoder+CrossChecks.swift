@@ -21,6 +21,7 @@ extension ManifestDecoder {
                 checkReferences(in: value, at: "services.\(service.name).environment.\(name)", stack: stack)
             }
         }
+        // Every service counts, profiled ones included: enabling a profile must not run out of addresses.
         let needed = stack.services.reduce(0) { $0 + $1.replicas }
         if needed > stack.subnet.instanceCapacity {
             let capacity = stack.subnet.instanceCapacity
