@@ -22,6 +22,9 @@ let package = Package(
         .target(name: "RESP", dependencies: ["Core", "Reactor"]),
         // Counters, gauges, histograms, Prometheus text exposition, process metrics.
         .target(name: "Metrics", dependencies: ["Core"]),
+        // stack.json: decoding, layering, interpolation, validation, instance resolution. Pure.
+        .target(name: "Manifest", dependencies: ["Core"]),
+        // The supervisor: lifecycle, health and dependency state machines, and the runtime that drives them.
         .target(name: "Supervisor", dependencies: ["Core"]),
         // The trivial HTTP and RESP servers bench/core.sh measures against nginx and redis-server.
         .executableTarget(name: "benchserver", dependencies: ["Core", "Reactor", "HTTP", "RESP", "Metrics"]),
@@ -31,6 +34,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP"]),
         .testTarget(name: "RESPTests", dependencies: ["Core", "Reactor", "RESP"]),
         .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
+        .testTarget(name: "ManifestTests", dependencies: ["Core", "Manifest"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
