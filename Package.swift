@@ -25,7 +25,11 @@ let package = Package(
         // stack.json: decoding, layering, interpolation, validation, instance resolution. Pure.
         .target(name: "Manifest", dependencies: ["Core"]),
         // The supervisor: lifecycle, health and dependency state machines, and the runtime that drives them.
-        .target(name: "Supervisor", dependencies: ["Core"]),
+        .target(name: "Supervisor", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Metrics", "CShims"]),
+        // `stack`: the CLI (one type per subcommand) and, as `stack supervise`, the supervisor daemon.
+        .executableTarget(name: "stack", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Supervisor"]),
+        // A test program for the supervisor's black-box tests: crashes, hangs, ignores SIGTERM on command.
+        .executableTarget(name: "stackprobe", dependencies: ["Core", "Reactor", "HTTP"]),
         // The trivial HTTP and RESP servers bench/core.sh measures against nginx and redis-server.
         .executableTarget(name: "benchserver", dependencies: ["Core", "Reactor", "HTTP", "RESP", "Metrics"]),
 

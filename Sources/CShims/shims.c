@@ -155,7 +155,7 @@ static void child_fail(int fd, int code) {
 }
 
 int cshim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
-                const char *cwd) {
+                const char *cwd, int die_with_parent) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
     pid_t parent = getpid();
@@ -174,10 +174,14 @@ int cshim_spawn(const char *path, char *const argv[], char *const envp[], int st
         for (int s = 1; s < NSIG; s++) {
             if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
         }
-        if (setpgid(0, 0) != 0) child_fail(report[1], errno);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report[1], errno);
-        // The supervisor may have died between fork and prctl: then nobody would kill us.
-        if (getppid() != parent) _exit(127);
+        if (die_with_parent) {
+            if (setpgid(0, 0) != 0) child_fail(report[1], errno);
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report[1], errno);
+            // The supervisor may have died between fork and prctl: then nobody would kill us.
+            if (getppid() != parent) _exit(127);
+        } else if (setsid() < 0) {
+            child_fail(report[1], errno);
+        }
         int null_fd = open("/dev/null", O_RDWR);
         if (null_fd < 0) child_fail(report[1], errno);
         if (dup2(null_fd, 0) < 0) child_fail(report[1], errno);

@@ -33,3 +33,52 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// The value as compact JSON on one line (for API bodies and NDJSON streams).
+    public var compact: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .integer(let number): return String(number)
+        case .double(let number): return number.isFinite ? String(number) : "null"
+        case .string(let text): return JSONValue.quoted(text)
+        case .array(let elements): return "[" + elements.map(\.compact).joined(separator: ",") + "]"
+        case .object(let object):
+            return "{" + object.members.map { JSONValue.quoted($0.key) + ":" + $0.value.compact }.joined(separator: ",")
+                + "}"
+        }
+    }
+
+    /// Parses JSON text (strict RFC 8259, members kept in order).
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONParser.parse(bytes)
+    }
+
+    /// The string, if this is one.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The integer, if this is one (or a double with an integral value).
+    public var intValue: Int? {
+        switch self {
+        case .integer(let number): return number
+        case .double(let number) where number == number.rounded(): return Int(exactly: number)
+        default: return nil
+        }
+    }
+
+    /// The members, if this is an object.
+    public var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    /// The elements, if this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+}

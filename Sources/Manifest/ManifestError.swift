@@ -28,7 +28,7 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// "unable to load stack.json: <reason>" for a file that cannot be read or parsed.
-    static func unreadable(_ file: String, _ reason: String) -> ManifestError {
+    public static func unreadable(_ file: String, _ reason: String) -> ManifestError {
         ManifestError(.unreadable, "unable to load \(file): \(reason)")
     }
 

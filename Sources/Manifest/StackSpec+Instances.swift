@@ -90,7 +90,7 @@ extension StackSpec {
                 }
                 let dataDirectory = "\(root)/.stack/data/\(endpoint.name)"
                 environment += [
-                    ("STACK_PROJECT", name), ("STACK_SERVICE", service.name), ("STACK_INSTANCE", endpoint.name),
+                    ("STACK_PROJECT", name), ("STACK_SERVICE", service.name), ("STACK_INSTANCE", String(offset + 1)),
                     ("STACK_ADDRESS", "\(endpoint.host)"), ("STACK_PORT", String(service.port)),
                     ("STACK_DATA_DIR", dataDirectory), ("STACK_DISCOVERY_FILE", "\(root)/.stack/run/endpoints.json"),
                 ]

@@ -21,17 +21,18 @@ let usage = """
     USAGE: benchserver <http|resp> [--address <address>] [--port <port>] [--threads <n>]
 
     OPTIONS:
-      --address <address>   IPv4 loopback address to bind (default: 127.0.0.1)
-      --port <port>         Port (default: 8081 for http, 6390 for resp)
+      --address <address>   IPv4 loopback address to bind (default: $STACK_ADDRESS or 127.0.0.1)
+      --port <port>         Port (default: $STACK_PORT, else 8081 for http and 6390 for resp)
       --threads <n>         Event loops (default: 1)
       -h, --help            Show help information.
 
     """
 
+/// Defaults come from the supervisor's environment (`STACK_ADDRESS`, `STACK_PORT`) when run by `stack`.
 struct Options {
     var mode = ""
-    var address = "127.0.0.1"
-    var port: Int?
+    var address = getenv("STACK_ADDRESS").map { String(cString: $0) } ?? "127.0.0.1"
+    var port: Int? = getenv("STACK_PORT").flatMap { Int(String(cString: $0)) }
     var threads = 1
 }
 

@@ -66,7 +66,7 @@ import Testing
                             "API_KEY": "********",
                             "STACK_PROJECT": "demo",
                             "STACK_SERVICE": "web",
-                            "STACK_INSTANCE": "web-1",
+                            "STACK_INSTANCE": "1",
                             "STACK_ADDRESS": "127.20.0.2",
                             "STACK_PORT": "80",
                             "STACK_DATA_DIR": "/r/.stack/data/web-1",

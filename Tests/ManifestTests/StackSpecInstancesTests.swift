@@ -31,7 +31,7 @@ import Testing
         #expect(api2[environment: "SENTINEL_ADDRESSES"] == "127.20.0.8:26379,127.20.0.9:26379,127.20.0.10:26379")
         #expect(
             api2.environment.suffix(7).map { "\($0.name)=\($0.value)" } == [
-                "STACK_PROJECT=evergreen", "STACK_SERVICE=api", "STACK_INSTANCE=api-2", "STACK_ADDRESS=127.20.0.4",
+                "STACK_PROJECT=evergreen", "STACK_SERVICE=api", "STACK_INSTANCE=2", "STACK_ADDRESS=127.20.0.4",
                 "STACK_PORT=8081", "STACK_DATA_DIR=/srv/evergreen/.stack/data/api-2",
                 "STACK_DISCOVERY_FILE=/srv/evergreen/.stack/run/endpoints.json",
             ])

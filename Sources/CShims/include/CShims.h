@@ -71,10 +71,11 @@ int cshim_getrandom(void *buf, size_t len);
 /// stdin from /dev/null, stdout/stderr on the given descriptors (-1: /dev/null), every signal reset to
 /// its default and unblocked, `cwd` as working directory (NULL: inherited), and SIGKILL as its
 /// parent-death signal, so it dies with the supervisor. Between fork and exec the child calls only
-/// async-signal-safe functions. Returns the pid, or -errno if the fork or the exec failed (an exec
+/// async-signal-safe functions. With `die_with_parent` 0 (a daemon) it starts a new session instead and
+/// outlives its parent. Returns the pid, or -errno if the fork or the exec failed (an exec
 /// failure is reported through a close-on-exec pipe, so ENOENT reaches the caller synchronously).
 int cshim_spawn(const char *path, char *const argv[], char *const envp[], int stdout_fd, int stderr_fd,
-                const char *cwd);
+                const char *cwd, int die_with_parent);
 /// Starts the orphan watchdog: a forked child (no exec, no Swift runtime used) that reads process
 /// group ids from `control_fd` (int32: > 0 adds, < 0 removes) and, when the supervisor dies and the
 /// pipe reaches EOF, sends SIGKILL to every group still listed, then exits. Returns its pid or -errno.

@@ -86,6 +86,15 @@ public final class HTTPResponder: @unchecked Sendable {
         }
     }
 
+    /// `onClientGone` from any thread: hops to the loop first.
+    public func onClientGoneFromAnyThread(_ body: @escaping @Sendable () -> Void) {
+        guard loop.inEventLoop else {
+            loop.execute { self.onClientGone(body) }
+            return
+        }
+        onClientGone(body)
+    }
+
     /// Awaits `body` in a task and sends its result; a thrown error becomes a 500.
     public func respond(_ body: @escaping @Sendable () async throws -> HTTPResponse) {
         Task {

@@ -12,18 +12,23 @@ public enum ProcessSpawner {
     /// to the given descriptors (-1: /dev/null). Returns the pid, which is also the process group id.
     /// Throws when the executable cannot be run (not found, not executable): exec errors are reported
     /// synchronously.
+    ///
+    /// With `detached`, the child starts a session of its own and outlives the caller (a daemon such as
+    /// the supervisor started by `stack up`); the caller must not wait for it.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String], stdout: Int32 = -1,
-        stderr: Int32 = -1, workingDirectory: String? = nil
+        stderr: Int32 = -1, workingDirectory: String? = nil, detached: Bool = false
     ) throws(IOError) -> Int32 {
         let argv = [executable] + arguments
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let result = withCStrings(argv) { argvPointer in
             withCStrings(envp) { envPointer in
+                let dieWithParent: Int32 = detached ? 0 : 1
                 if let workingDirectory {
-                    return cshim_spawn(executable, argvPointer, envPointer, stdout, stderr, workingDirectory)
+                    return cshim_spawn(
+                        executable, argvPointer, envPointer, stdout, stderr, workingDirectory, dieWithParent)
                 }
-                return cshim_spawn(executable, argvPointer, envPointer, stdout, stderr, nil)
+                return cshim_spawn(executable, argvPointer, envPointer, stdout, stderr, nil, dieWithParent)
             }
         }
         if result < 0 { throw IOError("start \(executable)", errno: -result) }
