@@ -239,6 +239,10 @@ final class SupervisorRuntime {
             }
         }
         shutdown = nil
+        // Like compose, a new `up` starts from the manifest's replica counts; addresses and manual
+        // stops are remembered.
+        state.replicas = [:]
+        saveState()
         watchdog.dismiss()
         writeDiscovery()
         for done in plan.done { done() }
