@@ -208,4 +208,40 @@ import Testing
         var buffer = ByteBuffer(string: "*1048576\r\n$1\r\na\r\n")
         #expect(try decoder.decode(&buffer) == nil)
     }
+
+    @Test("an inline line over the limit is too big whether it arrives whole or in pieces (fuzz regression)")
+    func inlineLimitDoesNotDependOnSplits() throws {
+        let limits = RESPLimits(maxLineLength: 64)
+        let line = Array("\"unbalanced ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 80) + [10]
+        for piece in [line.count, 1, 7] {
+            var decoder = RESPCommandDecoder(limits: limits)
+            var buffer = ByteBuffer()
+            var failure: RESPError?
+            var offset = 0
+            while offset < line.count && failure == nil {
+                buffer.writeBytes(line[offset..<min(offset + piece, line.count)])
+                offset += piece
+                do { _ = try decoder.decode(&buffer) } catch let error as RESPError { failure = error }
+            }
+            #expect(failure?.reason == "too big inline request", "piece \(piece)")
+        }
+    }
+
+    @Test("a multibulk count line over the limit is too big whether it arrives whole or in pieces (fuzz regression)")
+    func countLineLimitDoesNotDependOnSplits() throws {
+        let limits = RESPLimits(maxLineLength: 64)
+        let line = Array("*2'".utf8) + [UInt8](repeating: 0xff, count: 80) + Array("\r\n".utf8)
+        for piece in [line.count, 1, 7] {
+            var decoder = RESPCommandDecoder(limits: limits)
+            var buffer = ByteBuffer()
+            var failure: RESPError?
+            var offset = 0
+            while offset < line.count && failure == nil {
+                buffer.writeBytes(line[offset..<min(offset + piece, line.count)])
+                offset += piece
+                do { _ = try decoder.decode(&buffer) } catch let error as RESPError { failure = error }
+            }
+            #expect(failure?.reason == "too big mbulk count string", "piece \(piece)")
+        }
+    }
 }

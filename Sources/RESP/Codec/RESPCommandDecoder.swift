@@ -190,6 +190,8 @@ public struct RESPCommandDecoder: Sendable {
             if scanned > limits.maxLineLength { throw RESPError(.limitExceeded, tooBig) }
             return nil
         }
+        // Judge the length before the content, whole or split alike (see parseInline).
+        if cr - position > limits.maxLineLength { throw RESPError(.limitExceeded, tooBig) }
         guard cr + 1 < end else {
             scanned = cr - position
             return nil
@@ -210,6 +212,9 @@ public struct RESPCommandDecoder: Sendable {
             return .incomplete
         }
         scanned = 0
+        // The limit holds whether the line arrived in one read or many: otherwise the same bytes
+        // would be "too big" when split and parsed (and perhaps accepted) when whole.
+        if lf - start > limits.maxLineLength { throw RESPError(.limitExceeded, "too big inline request") }
         var lineEnd = lf
         if lineEnd > start && bytes[lineEnd - 1] == RESPScanning.cr { lineEnd -= 1 }
         let count = try Self.splitInline(bytes, from: start, to: lineEnd, into: &batch)
