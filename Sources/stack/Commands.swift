@@ -287,13 +287,17 @@ struct LifecycleCommand: Command {
     var global: GlobalOptions
     var names: [String] = []
     var signal = "SIGKILL"
+    var timeout: Int?
 
     static func help(for verb: String) -> String {
         let (overview, extra): (String, String) =
             switch verb {
             case "start": ("Start stopped instances.", "")
             case "stop":
-                ("Stop instances (a manual stop: unless-stopped keeps them stopped).", "")
+                (
+                    "Stop instances (a manual stop: unless-stopped keeps them stopped).",
+                    "  -t, --timeout <seconds> Grace period before SIGKILL (default: the service's stop_grace_period)\n"
+                )
             case "restart": ("Stop instances, then start them again.", "")
             default:
                 (
@@ -301,7 +305,10 @@ struct LifecycleCommand: Command {
                     "  -s, --signal <signal>   Signal to send (default: SIGKILL)\n"
                 )
             }
-        let usage = verb == "kill" ? "stack kill [-s <signal>] NAME..." : "stack \(verb) NAME..."
+        let usage =
+            verb == "kill"
+            ? "stack kill [-s <signal>] NAME..."
+            : verb == "stop" ? "stack stop [-t <seconds>] NAME..." : "stack \(verb) NAME..."
         return """
             OVERVIEW: \(overview)
 
@@ -325,7 +332,15 @@ struct LifecycleCommand: Command {
         self.verb = verb
         self.global = global
         var signal = "SIGKILL"
+        var timeout: Int?
         names = try parseNames(&arguments, &self.global) { option, inline, arguments in
+            if verb == "stop", option == "-t" || option == "--timeout" {
+                guard let value = Int(try arguments.value(for: option, inline: inline)), value >= 0 else {
+                    throw UsageError("--timeout takes a number of seconds")
+                }
+                timeout = value
+                return true
+            }
             guard verb == "kill", option == "-s" || option == "--signal" else { return false }
             signal = try arguments.value(for: option, inline: inline)
             guard Signal.number(signal) != nil else { throw UsageError("unknown signal '\(signal)'") }
@@ -333,12 +348,14 @@ struct LifecycleCommand: Command {
         }
         if names.isEmpty { throw UsageError("\(verb) needs at least one instance or service name") }
         self.signal = signal
+        self.timeout = timeout
     }
 
     func run() async throws -> Int32 {
         try await withControl(global) { control in
             var body = JSONObject([("names", .array(names.map { .string($0) }))])
             if verb == "kill" { body["signal"] = .string(signal) }
+            if let timeout { body["timeout"] = .integer(timeout) }
             let answer = try await control.post("/v1/\(verb)", .object(body))
             let label = ["start": "Starting", "stop": "Stopping", "restart": "Restarting", "kill": "Killed"][verb]!
             for name in answer.objectValue?["names"]?.arrayValue?.compactMap(\.stringValue) ?? [] {

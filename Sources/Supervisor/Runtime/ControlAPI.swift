@@ -96,7 +96,7 @@ struct ControlAPI: Sendable {
                     let targets = try runtime.resolve(names)
                     switch verb {
                     case "start": runtime.start(targets)
-                    case "stop": runtime.stop(targets)
+                    case "stop": runtime.stop(targets, timeout: body["timeout"]?.intValue.map { .seconds(Int64($0)) })
                     case "restart": runtime.restart(targets)
                     default:
                         let name = body["signal"]?.stringValue ?? "SIGKILL"
@@ -114,7 +114,7 @@ struct ControlAPI: Sendable {
                 let body = (try? ControlAPI.body(request)) ?? JSONObject()
                 let removeVolumes = body["volumes"] == .bool(true)
                 let names = runtime.instances.map(\.name)
-                runtime.down {
+                runtime.down(timeout: body["timeout"]?.intValue.map { .seconds(Int64($0)) }) {
                     if removeVolumes { FileSystem.removeTree(runtime.configuration.dataDirectory) }
                     responder.respond(json(.object(JSONObject([("stopped", .array(names.map { .string($0) }))]))))
                     runtime.onDown?()

@@ -35,6 +35,7 @@ final class SupervisorRuntime {
     private var discoveryDirty = false
     /// Set while `down` runs: the waves of services still to stop, and who to tell when done.
     private var shutdown: (waves: [[String]], done: [() -> Void])?
+    private var shutdownTimeout: TimeAmount?
     /// Called when a `down` has finished: the daemon exits.
     var onDown: (() -> Void)?
     /// Exec health probes in flight, by pid.
@@ -185,8 +186,21 @@ final class SupervisorRuntime {
         reevaluateDependencies()
     }
 
-    func stop(_ targets: [InstanceRuntime]) {
-        for instance in targets { event(instance, .stop(requestedByUser: true)) }
+    func stop(_ targets: [InstanceRuntime], timeout: TimeAmount? = nil) {
+        for instance in targets {
+            event(instance, .stop(requestedByUser: true))
+            enforce(timeout, on: instance)
+        }
+    }
+
+    /// `stop -t` / `down -t`: a grace period shorter than the service's own. The machine still owns
+    /// the stop; this only sends SIGKILL early if the process outlives `timeout`.
+    private func enforce(_ timeout: TimeAmount?, on instance: InstanceRuntime) {
+        guard let timeout, instance.isAlive else { return }
+        loop.schedule(after: timeout) { [weak self, weak instance] in
+            guard let self, let instance, instance.isAlive else { return }
+            self.event(instance, .kill(.kill))
+        }
     }
 
     func restart(_ targets: [InstanceRuntime]) {
@@ -205,12 +219,14 @@ final class SupervisorRuntime {
         for instance in targets { event(instance, .kill(UnixSignal(rawValue: signal))) }
     }
 
-    /// Stops every instance in reverse dependency order, then calls `done`.
-    func down(_ done: @escaping () -> Void) {
+    /// Stops every instance in reverse dependency order (SIGKILL after `timeout` when given), then
+    /// calls `done`.
+    func down(timeout: TimeAmount? = nil, _ done: @escaping () -> Void) {
         if shutdown != nil {
             shutdown?.done.append(done)
             return
         }
+        shutdownTimeout = timeout
         shutdown = (gate.shutdownOrder, [done])
         continueShutdown()
     }
@@ -220,7 +236,10 @@ final class SupervisorRuntime {
         while let wave = plan.waves.first {
             let members = instances.filter { wave.contains($0.service.name) }
             if members.contains(where: { !$0.isSettled }) {
-                for member in members where !member.isSettled { event(member, .supervisorShutdown) }
+                for member in members where !member.isSettled {
+                    event(member, .supervisorShutdown)
+                    enforce(shutdownTimeout, on: member)
+                }
                 // Re-check after the events: instances that were only waiting settle at once.
                 if members.contains(where: { !$0.isSettled }) {
                     shutdown = plan
