@@ -140,13 +140,7 @@ public struct ByteBuffer: Sendable {
         let readable = readableBytes
         if readerIndex > 0 && readable + count <= storage.count && readerIndex >= readable {
             // Cheap compaction: the live bytes are fewer than the dead prefix, so one copy frees enough room.
-            let from = readerIndex
-            storage.withUnsafeMutableBytes { raw in
-                let base = raw.baseAddress!
-                base.copyMemory(from: base + from, byteCount: readable)
-            }
-            _readerIndex = 0
-            _writerIndex = readable
+            discardReadBytes()
             return
         }
         let needed = writerIndex + count

@@ -20,6 +20,20 @@ private func parseNames(
     return names
 }
 
+/// Parses a subcommand that takes only the boolean `flags` and no arguments; returns the flags given.
+private func parseFlags(
+    _ arguments: inout ArgumentReader, _ global: inout GlobalOptions, _ flags: Set<String> = [], command: String
+) throws -> Set<String> {
+    var given: Set<String> = []
+    let names = try parseNames(&arguments, &global) { option, _, _ in
+        guard flags.contains(option) else { return false }
+        given.insert(option)
+        return true
+    }
+    if !names.isEmpty { throw UsageError("\(command) takes no arguments") }
+    return given
+}
+
 private func withControl<T>(_ global: GlobalOptions, _ body: (ControlClient) async throws -> T) async throws -> T {
     let control = try ControlClient(configuration: global.configuration)
     defer { control.shutdown() }
@@ -111,14 +125,7 @@ struct PsCommand: Command {
 
     init(parsing arguments: inout ArgumentReader, global: GlobalOptions) throws {
         self.global = global
-        var json = false
-        let names = try parseNames(&arguments, &self.global) { option, _, _ in
-            guard option == "--json" else { return false }
-            json = true
-            return true
-        }
-        if !names.isEmpty { throw UsageError("ps takes no arguments") }
-        self.json = json
+        json = try parseFlags(&arguments, &self.global, ["--json"], command: "ps").contains("--json")
     }
 
     func run() async throws -> Int32 {
@@ -387,7 +394,7 @@ struct TopCommand: Command {
 
     init(parsing arguments: inout ArgumentReader, global: GlobalOptions) throws {
         self.global = global
-        if !(try parseNames(&arguments, &self.global)).isEmpty { throw UsageError("top takes no arguments") }
+        _ = try parseFlags(&arguments, &self.global, command: "top")
     }
 
     func run() async throws -> Int32 {
@@ -436,14 +443,7 @@ struct EventsCommand: Command {
 
     init(parsing arguments: inout ArgumentReader, global: GlobalOptions) throws {
         self.global = global
-        var json = false
-        let names = try parseNames(&arguments, &self.global) { option, _, _ in
-            guard option == "--json" else { return false }
-            json = true
-            return true
-        }
-        if !names.isEmpty { throw UsageError("events takes no arguments") }
-        self.json = json
+        json = try parseFlags(&arguments, &self.global, ["--json"], command: "events").contains("--json")
     }
 
     func run() async throws -> Int32 {
@@ -500,7 +500,7 @@ struct ConfigCommand: Command {
 
     init(parsing arguments: inout ArgumentReader, global: GlobalOptions) throws {
         self.global = global
-        if !(try parseNames(&arguments, &self.global)).isEmpty { throw UsageError("config takes no arguments") }
+        _ = try parseFlags(&arguments, &self.global, command: "config")
     }
 
     func run() async throws -> Int32 {
@@ -534,7 +534,7 @@ struct SuperviseCommand: Command {
 
     init(parsing arguments: inout ArgumentReader, global: GlobalOptions) throws {
         self.global = global
-        if !(try parseNames(&arguments, &self.global)).isEmpty { throw UsageError("supervise takes no arguments") }
+        _ = try parseFlags(&arguments, &self.global, command: "supervise")
     }
 
     func run() async throws -> Int32 {

@@ -211,37 +211,30 @@ import Testing
 
     @Test("an inline line over the limit is too big whether it arrives whole or in pieces (fuzz regression)")
     func inlineLimitDoesNotDependOnSplits() throws {
-        let limits = RESPLimits(maxLineLength: 64)
         let line = Array("\"unbalanced ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 80) + [10]
         for piece in [line.count, 1, 7] {
-            var decoder = RESPCommandDecoder(limits: limits)
-            var buffer = ByteBuffer()
-            var failure: RESPError?
-            var offset = 0
-            while offset < line.count && failure == nil {
-                buffer.writeBytes(line[offset..<min(offset + piece, line.count)])
-                offset += piece
-                do { _ = try decoder.decode(&buffer) } catch let error as RESPError { failure = error }
-            }
-            #expect(failure?.reason == "too big inline request", "piece \(piece)")
+            #expect(firstError(line, piece: piece)?.reason == "too big inline request", "piece \(piece)")
         }
     }
 
     @Test("a multibulk count line over the limit is too big whether it arrives whole or in pieces (fuzz regression)")
     func countLineLimitDoesNotDependOnSplits() throws {
-        let limits = RESPLimits(maxLineLength: 64)
         let line = Array("*2'".utf8) + [UInt8](repeating: 0xff, count: 80) + Array("\r\n".utf8)
         for piece in [line.count, 1, 7] {
-            var decoder = RESPCommandDecoder(limits: limits)
-            var buffer = ByteBuffer()
-            var failure: RESPError?
-            var offset = 0
-            while offset < line.count && failure == nil {
-                buffer.writeBytes(line[offset..<min(offset + piece, line.count)])
-                offset += piece
-                do { _ = try decoder.decode(&buffer) } catch let error as RESPError { failure = error }
-            }
-            #expect(failure?.reason == "too big mbulk count string", "piece \(piece)")
+            #expect(firstError(line, piece: piece)?.reason == "too big mbulk count string", "piece \(piece)")
         }
+    }
+
+    /// Feeds `bytes` in pieces of `piece` bytes (line limit 64) and returns the first error.
+    private func firstError(_ bytes: [UInt8], piece: Int) -> RESPError? {
+        var decoder = RESPCommandDecoder(limits: RESPLimits(maxLineLength: 64))
+        var buffer = ByteBuffer()
+        var offset = 0
+        while offset < bytes.count {
+            buffer.writeBytes(bytes[offset..<min(offset + piece, bytes.count)])
+            offset += piece
+            do { _ = try decoder.decode(&buffer) } catch let error as RESPError { return error } catch { return nil }
+        }
+        return nil
     }
 }
