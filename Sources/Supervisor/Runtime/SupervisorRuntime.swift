@@ -25,6 +25,8 @@ final class SupervisorRuntime {
     /// Instances in display order (service order, then index).
     private(set) var instances: [InstanceRuntime] = []
     private var byPID: [Int32: InstanceRuntime] = [:]
+    /// Replacements waiting for an instance of the same name to finish stopping (it holds the address).
+    private var successors: [String: InstanceRuntime] = [:]
     private var replicas: [String: Int] = [:]
     private var allocator: AddressAllocator
     private var gate: DependencyGate
@@ -107,14 +109,20 @@ final class SupervisorRuntime {
             }
         }
         let existing = Set(instances.filter { !$0.isBeingRemoved }.map(\.name))
+        let leaving = Set(instances.filter(\.isBeingRemoved).map(\.name))
         for spec in resolved where !existing.contains(spec.name) {
             if let services, !services.contains(spec.service) { continue }
             guard let service = newSpec[service: spec.service] else { continue }
             let runtime = InstanceRuntime(
                 spec: spec, service: service, userStopped: state.userStopped.contains(spec.name))
-            insert(runtime)
             if !result.restarted.contains(spec.name) { result.started.append(spec.name) }
-            event(runtime, .start(.supervisorBoot))
+            if leaving.contains(spec.name) {
+                // Its predecessor still holds the address and port: start once it is gone.
+                successors[spec.name] = runtime
+            } else {
+                insert(runtime)
+                event(runtime, .start(.supervisorBoot))
+            }
         }
         state.addresses = allocator.assignments
         saveState()
@@ -161,6 +169,11 @@ final class SupervisorRuntime {
         instance.timer?.cancel()
         instance.healthTimer?.cancel()
         instances.removeAll { $0 === instance }
+        if let successor = successors.removeValue(forKey: instance.name), shutdown == nil {
+            insert(successor)
+            event(successor, .start(.supervisorBoot))
+            reevaluateDependencies()
+        }
         markDiscoveryDirty()
     }
 
