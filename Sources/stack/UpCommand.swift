@@ -68,6 +68,7 @@ struct UpCommand: Command {
                 .object(
                     JSONObject([
                         ("files", .array(configuration.files.map { .string($0) })),
+                        ("profiles", .array(configuration.profiles.sorted().map { .string($0) })),
                         ("services", .array(services.map { .string($0) })),
                     ])))
         } else {

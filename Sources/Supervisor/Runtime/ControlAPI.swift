@@ -62,13 +62,11 @@ struct ControlAPI: Sendable {
         router.post("/v1/up") { request, responder in
             onRuntime(responder) { runtime in
                 let body = try ControlAPI.body(request)
-                var configuration = runtime.configuration
-                if let files = body["files"]?.arrayValue?.compactMap(\.stringValue), !files.isEmpty {
-                    configuration.files = files
-                }
                 let services = body["services"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                let (spec, _) = try StackLoader.load(configuration, generateSecrets: false)
-                let result = try runtime.apply(spec, only: services.isEmpty ? nil : Set(services))
+                let result = try runtime.reconfigure(
+                    files: body["files"]?.arrayValue?.compactMap(\.stringValue),
+                    profiles: body["profiles"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) },
+                    only: services.isEmpty ? nil : Set(services))
                 return json(ControlAPI.describe(result))
             }
         }

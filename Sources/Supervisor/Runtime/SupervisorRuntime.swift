@@ -16,7 +16,8 @@ import Reactor
 /// serialised there, so no state needs a lock. The state machines decide; this class only acts.
 final class SupervisorRuntime {
     let loop: EventLoop
-    let configuration: SupervisorConfiguration
+    /// The configuration; `up` against the running stack may change its files and profiles.
+    private(set) var configuration: SupervisorConfiguration
     let logger: Logger
     let events = EventLog()
     let logs: LogHub
@@ -79,6 +80,19 @@ final class SupervisorRuntime {
     /// Brings the running instances in line with `spec` (and the scale overrides): starts new ones,
     /// removes ones no longer wanted, replaces ones whose service definition changed. Returns the
     /// names started, stopped, restarted and left alone.
+    /// `stack up` against the running stack: new manifest files and profiles, then `apply`.
+    func reconfigure(files: [String]?, profiles: Set<String>?, only services: Set<String>?) throws -> ApplyResult {
+        var next = configuration
+        if let files, !files.isEmpty { next.files = files }
+        if let profiles { next.profiles = profiles }
+        let (spec, _) = try StackLoader.load(next, generateSecrets: false)
+        configuration = next
+        // As with compose, `up` brings services back to the manifest's replica counts.
+        replicas = [:]
+        state.replicas = [:]
+        return try apply(spec, only: services)
+    }
+
     @discardableResult
     func apply(_ newSpec: StackSpec, only services: Set<String>? = nil) throws -> ApplyResult {
         var result = ApplyResult()
@@ -100,8 +114,8 @@ final class SupervisorRuntime {
                 result.stopped.append(instance.name)
                 continue
             }
-            if target != instance.spec || oldServices[instance.service.name] != newSpec[service: instance.service.name]
-            {
+            let definition = newSpec[service: instance.service.name]
+            if target != instance.spec || !Self.sameDefinition(oldServices[instance.service.name], definition) {
                 remove(instance)
                 result.restarted.append(instance.name)
             } else {
@@ -129,6 +143,15 @@ final class SupervisorRuntime {
         reevaluateDependencies()
         markDiscoveryDirty()
         return result
+    }
+
+    /// Whether two definitions of a service run the same processes: the replica count is not part of
+    /// it (scaling must not restart the instances that stay).
+    static func sameDefinition(_ a: ServiceSpec?, _ b: ServiceSpec?) -> Bool {
+        guard var a, var b else { return a == nil && b == nil }
+        a.replicas = 0
+        b.replicas = 0
+        return a == b
     }
 
     /// Sets the replica count of services and applies it (`stack scale api=4`).
