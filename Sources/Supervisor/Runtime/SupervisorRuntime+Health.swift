@@ -104,6 +104,12 @@ extension SupervisorRuntime {
                 done(status.isSuccess ? .probeSucceeded : .probeFailed(reason: "health command \(status)"))
             }
             watchProbe(pid)
+            // A health command that outlives its timeout is killed (its group too), so hung probes
+            // never pile up; the machine has already counted the timeout by then.
+            loop.schedule(after: instance.service.healthCheck?.timeout ?? .seconds(30 as Int64)) { [weak self] in
+                guard let self, self.probeProcesses[pid] != nil else { return }
+                ProcessSpawner.signalGroup(pid, UnixSignal.kill.rawValue)
+            }
         } catch {
             done(.probeFailed(reason: "\(error)"))
         }
