@@ -87,7 +87,12 @@ final class HTTPServerConnection: ConnectionHandler {
             switch state {
             case .awaitingResponse, .streaming, .closing:
                 return
-            case .idle, .readingBody:
+            case .idle:
+                // Between requests with nothing buffered the decoder can only say "need more bytes"; asking it
+                // costs two dynamically checked accesses (the decoder and the connection's buffer) at the end of
+                // every read batch.
+                if connection.inbound.isEmpty { return }
+            case .readingBody:
                 break
             }
             let part: HTTPRequestPart?
