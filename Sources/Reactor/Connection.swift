@@ -16,25 +16,55 @@ public final class Connection: Selectable, LoopClosable {
     /// The loop that owns this connection.
     public let loop: EventLoop
     /// The socket descriptor (-1 once closed).
-    public private(set) var fd: Int32
+    public private(set) var fd: Int32 {
+        get { _fd }
+        set { _fd = newValue }
+    }
     /// The peer's address (for TCP), as accept(2) or connect(2) saw it.
     public let remoteAddress: SocketAddress?
     /// Receives reads, EOF, writability and close. Set it before the first event.
-    public var handler: (any ConnectionHandler)?
+    public var handler: (any ConnectionHandler)? {
+        get { _handler }
+        set { _handler = newValue }
+    }
     /// Bytes read and not yet consumed by the handler.
     public var inbound: ByteBuffer
     /// Bytes written and not yet sent.
     public private(set) var outbound: ByteBuffer
     /// Pending output above which reading pauses.
-    public var highWatermark = 1 << 20
+    public var highWatermark: Int {
+        get { _highWatermark }
+        set { _highWatermark = newValue }
+    }
     /// Pending output below which reading resumes.
-    public var lowWatermark = 256 << 10
+    public var lowWatermark: Int {
+        get { _lowWatermark }
+        set { _lowWatermark = newValue }
+    }
     /// Inbound bytes above which reading pauses (the handler's codec limits normally trip first).
-    public var maxInbound = 16 << 20
+    public var maxInbound: Int {
+        get { _maxInbound }
+        set { _maxInbound = newValue }
+    }
     /// When the last bytes arrived (loop time): for idle timeouts.
-    public private(set) var lastReadAt: Instant
+    public private(set) var lastReadAt: Instant {
+        get { _lastReadAt }
+        set { _lastReadAt = newValue }
+    }
     /// Free-form slot for the owner (e.g. the server's per-connection state index).
     public var userData: Int = 0
+
+    // The public properties above that the read path touches are computed over private storage. Another module
+    // may access a public stored property in place, so the optimiser must keep a dynamic exclusivity check
+    // (swift_beginAccess, ~90 instructions) on every access to it; private storage that is only ever read or
+    // assigned whole lets it prove that no two accesses overlap and drop the checks. `inbound` and `outbound`
+    // stay stored: they are mutated in place across calls, which needs the dynamic check anyway.
+    private var _fd: Int32
+    private var _handler: (any ConnectionHandler)?
+    private var _highWatermark = 1 << 20
+    private var _lowWatermark = 256 << 10
+    private var _maxInbound = 16 << 20
+    private var _lastReadAt: Instant
 
     private enum State { case connecting, open, closed }
     private var state: State
@@ -51,13 +81,13 @@ public final class Connection: Selectable, LoopClosable {
     public static let readChunk = 16 * 1024
 
     init(fd: Int32, loop: EventLoop, remoteAddress: SocketAddress?, connecting: Bool) {
-        self.fd = fd
+        self._fd = fd
         self.loop = loop
         self.remoteAddress = remoteAddress
         self.inbound = ByteBuffer(capacity: 0)
         self.outbound = ByteBuffer(capacity: 0)
         self.state = connecting ? .connecting : .open
-        self.lastReadAt = loop.now
+        self._lastReadAt = loop.now
     }
 
     /// Whether the connection is still open (or connecting).

@@ -1,6 +1,7 @@
 import Core
 import HTTP
 import Reactor
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -83,6 +84,33 @@ import Testing
                 #expect(idle == 1)
             }
         }
+    }
+
+    @Test("a responder the handler keeps is never handed to a later request; one it drops may be")
+    func keptResponderIsNotReused() async throws {
+        let seen = Mutex<[(id: ObjectIdentifier, receivedAt: Instant)]>([])
+        let kept = Mutex<HTTPResponder?>(nil)
+        var router = Router()
+        router.get("/{mode}") { request, responder in
+            seen.withLock { $0.append((ObjectIdentifier(responder), responder.receivedAt)) }
+            if request.pathParameters["mode"] == "keep" { kept.withLock { $0 = responder } }
+            responder.respond(.text("ok"))
+        }
+        try await withServer(router: router) { _, address in
+            let raw = try RawClient(address)
+            for mode in ["keep", "drop", "next"] {
+                try await raw.send("GET /\(mode) HTTP/1.1\r\nHost: test\r\n\r\n")
+                let response = try #require(try await raw.readResponse())
+                #expect(response.bodyText == "ok")
+            }
+        }
+        let answers = seen.withLock { $0 }
+        try #require(answers.count == 3)
+        let keptResponder = try #require(kept.withLock { $0 })
+        // The kept one is untouched: a different object served the later requests and its time is its own.
+        #expect(answers[1].id != ObjectIdentifier(keptResponder))
+        #expect(answers[2].id != ObjectIdentifier(keptResponder))
+        #expect(keptResponder.receivedAt == answers[0].receivedAt)
     }
 
     @Test("several requests are answered one after another on one raw connection")

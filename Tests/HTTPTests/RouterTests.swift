@@ -123,4 +123,37 @@ import Testing
         #expect(found(router, .GET, "/")?.template == "/")
         #expect(found(router, .GET, "/a//b/")?.template == "/a/b")
     }
+
+    @Test("a HEAD route beats the GET route of the same path, registered before or after it")
+    func headRouteBeatsGet() {
+        for headFirst in [false, true] {
+            var router = Router()
+            if headFirst { router.add(.HEAD, "/status/", Self.unused) }
+            router.get("/status", Self.unused)
+            if !headFirst { router.add(.HEAD, "/status/", Self.unused) }
+            #expect(found(router, .HEAD, "/status")?.template == "/status/")
+            #expect(found(router, .GET, "/status")?.template == "/status")
+        }
+    }
+
+    @Test("a literal route for another method leaves the path to a parameter route that takes the method")
+    func literalForOtherMethodFallsBackToParameter() {
+        var router = Router()
+        router.post("/items/new", Self.unused)
+        router.get("/items/{id}", Self.unused)
+        let match = found(router, .GET, "/items/new")
+        #expect(match?.template == "/items/{id}")
+        #expect(match?.parameters == ["id": "new"])
+        #expect(found(router, .POST, "/items/new")?.template == "/items/new")
+    }
+
+    @Test("the first of two identical routes wins, on every path spelling")
+    func firstIdenticalRouteWins() {
+        var router = Router()
+        router.get("/a/b", Self.unused)
+        router.get("//a/b/", Self.unused)
+        for path: Substring in ["/a/b", "/a/b/", "//a//b", "a/b"] {
+            #expect(found(router, .GET, path)?.template == "/a/b")
+        }
+    }
 }

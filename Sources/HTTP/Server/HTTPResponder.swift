@@ -18,9 +18,9 @@ public final class HTTPResponder: @unchecked Sendable {
     /// The loop of the request's connection.
     public let loop: EventLoop
     /// When the request head was complete (loop time), for latency metrics.
-    public let receivedAt: Instant
+    public private(set) var receivedAt: Instant
     private weak var connection: HTTPServerConnection?
-    private let isHeadRequest: Bool
+    private var isHeadRequest: Bool
     private var isAnswered = false
 
     init(connection: HTTPServerConnection, loop: EventLoop, isHeadRequest: Bool, receivedAt: Instant) {
@@ -28,6 +28,14 @@ public final class HTTPResponder: @unchecked Sendable {
         self.loop = loop
         self.isHeadRequest = isHeadRequest
         self.receivedAt = receivedAt
+    }
+
+    /// Readies this responder for the next request of its connection. Only for a responder that nothing but the
+    /// connection references any more (see `HTTPServerConnection.makeResponder`): no one can tell it from a new one.
+    func prepareForReuse(isHeadRequest: Bool, receivedAt: Instant) {
+        self.isHeadRequest = isHeadRequest
+        self.receivedAt = receivedAt
+        isAnswered = false
     }
 
     /// Sends `response`. A second call is a programmer error. Safe from any thread.

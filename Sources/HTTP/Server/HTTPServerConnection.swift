@@ -34,6 +34,8 @@ final class HTTPServerConnection: ConnectionHandler {
     /// the next pipelined request to that loop instead of recursing into it (one stack frame chain per
     /// buffered request would overflow the stack with a long pipeline).
     private var isProcessingInbound = false
+    /// The last responder handed out, reused for the next request when nothing else holds it any more.
+    private var spareResponder: HTTPResponder?
 
     init(connection: Connection, shared: HTTPServerLoop) {
         self.connection = connection
@@ -85,7 +87,12 @@ final class HTTPServerConnection: ConnectionHandler {
             switch state {
             case .awaitingResponse, .streaming, .closing:
                 return
-            case .idle, .readingBody:
+            case .idle:
+                // Between requests with nothing buffered the decoder can only say "need more bytes"; asking it
+                // costs two dynamically checked accesses (the decoder and the connection's buffer) at the end of
+                // every read batch.
+                if connection.inbound.isEmpty { return }
+            case .readingBody:
                 break
             }
             let part: HTTPRequestPart?
@@ -133,8 +140,7 @@ final class HTTPServerConnection: ConnectionHandler {
         isHTTP10Request = !head.version.isAtLeastHTTP11
         state = .awaitingResponse(keepAlive: keepAlive)
         requestStartedAt = nil
-        let responder = HTTPResponder(
-            connection: self, loop: shared.loop, isHeadRequest: head.method == .HEAD, receivedAt: shared.loop.now)
+        let responder = makeResponder(isHeadRequest: head.method == .HEAD)
         switch shared.router.match(method: head.method, path: head.path) {
         case .found(let handler, let template, let parameters):
             let request = HTTPRequest(
@@ -148,6 +154,24 @@ final class HTTPServerConnection: ConnectionHandler {
         case .notFound:
             responder.respond(.error(.notFound, message: "no route for \(head.path)"))
         }
+    }
+
+    /// A responder for the request being dispatched.
+    ///
+    /// Most handlers answer at once and keep no reference to their responder, so the previous one is usually
+    /// referenced by `spareResponder` alone by the time the next request comes: reusing it saves an allocation,
+    /// a free and the weak-reference bookkeeping per request. One still held elsewhere (an answer from a task,
+    /// a stream) may yet be used, so it is left alone and a new one is made.
+    private func makeResponder(isHeadRequest: Bool) -> HTTPResponder {
+        let now = shared.loop.now
+        if isKnownUniquelyReferenced(&spareResponder), let responder = spareResponder {
+            responder.prepareForReuse(isHeadRequest: isHeadRequest, receivedAt: now)
+            return responder
+        }
+        let responder = HTTPResponder(
+            connection: self, loop: shared.loop, isHeadRequest: isHeadRequest, receivedAt: now)
+        spareResponder = responder
+        return responder
     }
 
     /// Answers a protocol error and closes: the request's framing is lost.

@@ -29,6 +29,14 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The routes without parameters, by their normalised path (`/` plus the segments joined by `/`), as
+    /// indices into `routes` in order of registration.
+    ///
+    /// Most requests hit such a route (`/`, `/health`, `/metrics`). A literal-only route outscores every other
+    /// route with as many segments, so when one of them takes the method it is the answer and `match` can skip
+    /// splitting the path and scoring every route: one hash lookup instead of a few allocations.
+    /// Keyed by `Substring` so that looking up the request's path converts nothing.
+    private var literalRoutes: [Substring: [Int]] = [:]
 
     public init() {}
 
@@ -39,6 +47,10 @@ public struct Router: Sendable {
                 return .parameter(String(part.dropFirst().dropLast()))
             }
             return .literal(String(part))
+        }
+        if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
+            let key = "/" + segments.map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
+            literalRoutes[key[...], default: []].append(routes.count)
         }
         routes.append(Route(method: method, template: template, segments: segments, handler: handler))
     }
@@ -52,10 +64,12 @@ public struct Router: Sendable {
 
     /// Finds the route for `method` and `path` (the target without its query).
     public func match(method: HTTPMethod, path: Substring) -> Match {
+        if let found = matchLiteral(method: method, path: path) { return found }
         let parts = Router.split(path)
-        var best: (route: Route, score: Int, isExact: Bool)?
+        var best: (index: Int, score: Int, isExact: Bool)?
         var allowed: [HTTPMethod] = []
-        for route in routes where route.segments.count == parts.count {
+        for index in routes.indices where routes[index].segments.count == parts.count {
+            let route = routes[index]
             var score = 0
             var matches = true
             for (segment, part) in zip(route.segments, parts) {
@@ -78,7 +92,7 @@ public struct Router: Sendable {
                         continue
                     }
                 }
-                best = (route, score, isExact)
+                best = (index, score, isExact)
             } else {
                 // A GET route also serves HEAD, so a 405's Allow names both.
                 for allowedMethod in route.method == .GET ? [.GET, .HEAD] : [route.method]
@@ -90,11 +104,44 @@ public struct Router: Sendable {
         guard let best else {
             return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
         }
+        let route = routes[best.index]
         var parameters: [String: String] = [:]
-        for (segment, part) in zip(best.route.segments, parts) {
+        for (segment, part) in zip(route.segments, parts) {
             if case .parameter(let name) = segment { parameters[name] = PercentEncoding.decode(part) }
         }
-        return .found(handler: best.route.handler, template: best.route.template, parameters: parameters)
+        return .found(handler: route.handler, template: route.template, parameters: parameters)
+    }
+
+    /// The literal-only route for `path` that takes `method` (an exact method first, else GET for HEAD), or nil
+    /// when `match` must score the routes: the path is not in normal form (empty segments), no literal route has
+    /// it, or none of them takes the method (a parameter route may, or the answer is 405).
+    private func matchLiteral(method: HTTPMethod, path: Substring) -> Match? {
+        guard !literalRoutes.isEmpty, Router.isNormalised(path), let candidates = literalRoutes[path] else {
+            return nil
+        }
+        var fallback: Int?
+        for index in candidates {
+            let routeMethod = routes[index].method
+            if routeMethod == method {
+                return .found(handler: routes[index].handler, template: routes[index].template, parameters: [:])
+            }
+            if fallback == nil && method == .HEAD && routeMethod == .GET { fallback = index }
+        }
+        guard let fallback else { return nil }
+        return .found(handler: routes[fallback].handler, template: routes[fallback].template, parameters: [:])
+    }
+
+    /// Whether `path` is `/` or `/` followed by non-empty segments: the form `literalRoutes` is keyed by.
+    private static func isNormalised(_ path: Substring) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if count == 0 ? byte != slash : byte == slash && previous == slash { return false }
+            previous = byte
+            count += 1
+        }
+        return count == 1 || (count > 1 && previous != slash)
     }
 
     static func split<S: StringProtocol>(_ path: S) -> [S.SubSequence] {
