@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Metrics", "CShims"]),
         // `stack`: the CLI (one type per subcommand) and, as `stack supervise`, the supervisor daemon.
         .executableTarget(name: "stack", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Supervisor"]),
+        // The supervisor daemon `stack up` starts: no Foundation, so its memory stays small.
+        .executableTarget(name: "stackd", dependencies: ["Core", "Reactor", "Supervisor"]),
         // A test program for the supervisor's black-box tests: crashes, hangs, ignores SIGTERM on command.
         .executableTarget(name: "stackprobe", dependencies: ["Core", "Reactor", "HTTP"]),
         // The trivial HTTP and RESP servers bench/core.sh measures against nginx and redis-server.

@@ -26,7 +26,7 @@ extension StackSpec {
         }
         let embedded = secretValues.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
         func masked(_ text: String) -> String {
-            embedded.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }
+            embedded.reduce(text) { $0.replacing($1, with: Self.mask) }
         }
         func environment(_ variables: [(name: String, value: String)]) -> JSONValue {
             .object(JSONObject(variables.map { ($0.name, .string(isSecret($0.name) ? Self.mask : masked($0.value))) }))

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension StackSpec {
     /// Reads, merges and validates manifest files (`stack -f a.json -f b.json`) and the env file the
@@ -13,11 +15,9 @@ extension StackSpec {
         precondition(!files.isEmpty, "at least one manifest file is needed")
         var builder = StackSpecBuilder(environment: environment)
         for file in files { try builder.addLayer(try read(file), name: file) }
-        let directory = (files[0] as NSString).deletingLastPathComponent
-        let envPath =
-            builder.envFilePath.hasPrefix("/")
-            ? builder.envFilePath : (directory as NSString).appendingPathComponent(builder.envFilePath)
-        if FileManager.default.fileExists(atPath: envPath) {
+        let directory = files[0].lastIndex(of: "/").map { String(files[0][..<$0]) } ?? "."
+        let envPath = builder.envFilePath.hasPrefix("/") ? builder.envFilePath : directory + "/" + builder.envFilePath
+        if access(envPath, F_OK) == 0 {
             builder.envFile = try EnvironmentFile(
                 parsing: String(decoding: try read(envPath), as: UTF8.self), file: builder.envFilePath)
         } else if builder.envFilePath != ".env" {
@@ -26,15 +26,24 @@ extension StackSpec {
         return try builder.build()
     }
 
-    /// The bytes of `path`, or `unreadable` with the system's reason.
+    /// The bytes of `path`, or `unreadable` with the system's reason. (Plain read(2): the manifest
+    /// layer stays free of Foundation, so the supervisor that links it stays small.)
     static func read(_ path: String) throws(ManifestError) -> [UInt8] {
-        // Foundation's own wording differs between platforms; the common case gets a fixed one.
-        guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path, "no such file") }
-        do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw .unreadable(path, reason)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw .unreadable(path, errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path, String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
         }
     }
 }

@@ -538,7 +538,14 @@ struct SuperviseCommand: Command {
     }
 
     func run() async throws -> Int32 {
-        let logger = Logger(program: "stack", instance: "supervisor")
-        return try await StackSupervisor.run(global.configuration, logger: logger)
+        // The daemon is its own executable (no Foundation); this runs it in the foreground.
+        guard let executable = ProcessSpawner.findExecutable("stackd", besides: global.executableDirectory, path: nil)
+        else { throw CommandFailure("stackd not found beside stack; build it with: swift build -c release") }
+        var arguments = [executable, "--project-directory", global.projectDirectory]
+        for file in global.files { arguments += ["-f", file] }
+        for profile in global.profiles { arguments += ["--profile", profile] }
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(executable, argv)
+        throw CommandFailure("unable to run \(executable): \(String(cString: strerror(errno)))")
     }
 }

@@ -88,10 +88,15 @@ struct UpCommand: Command {
         let logPath = configuration.logDirectory + "/supervisor.log"
         let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if fd >= 0 { close(fd) } }
-        var arguments = ["supervise", "--project-directory", configuration.rootDirectory]
+        var arguments = ["--project-directory", configuration.rootDirectory]
         for file in configuration.files { arguments += ["-f", file] }
         for profile in configuration.profiles.sorted() { arguments += ["--profile", profile] }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        // The daemon is `stackd`, beside `stack`: it links no Foundation, so it stays small.
+        guard let executable = ProcessSpawner.findExecutable("stackd", besides: global.executableDirectory, path: nil)
+        else {
+            throw CommandFailure(
+                "unable to start the supervisor: stackd not found beside stack; build it with: swift build -c release")
+        }
         let pid = try ProcessSpawner.spawn(
             executable: executable, arguments: arguments, environment: configuration.environment, stdout: fd,
             stderr: fd, workingDirectory: configuration.rootDirectory, detached: true)
