@@ -7,7 +7,8 @@ let package = Package(
     name: "Evergreen",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "benchserver", targets: ["benchserver"])
+        .executable(name: "benchserver", targets: ["benchserver"]),
+        .executable(name: "store", targets: ["store"]),
     ],
     targets: [
         // The only target that sees system headers Glibc's Swift module does not expose.
@@ -34,6 +35,10 @@ let package = Package(
         .executableTarget(name: "stackprobe", dependencies: ["Core", "Reactor", "HTTP"]),
         // The trivial HTTP and RESP servers bench/core.sh measures against nginx and redis-server.
         .executableTarget(name: "benchserver", dependencies: ["Core", "Reactor", "HTTP", "RESP", "Metrics"]),
+        // The data tier: keyspace, command table and families, the single-threaded RESP server.
+        .target(name: "Store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics"]),
+        // `store`: a redis-server-like executable (config file, --name value overrides, /metrics).
+        .executableTarget(name: "store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics", "Store"]),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "ReactorTests", dependencies: ["Core", "Reactor"]),
@@ -42,6 +47,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
         .testTarget(name: "ManifestTests", dependencies: ["Core", "Manifest"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
     ],

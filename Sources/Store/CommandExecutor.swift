@@ -1,0 +1,156 @@
+import Core
+import RESP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs commands against the keyspace: table lookup, arity and authentication checks, the handler, and
+/// the statistics INFO reports. The single owner of the data, as Redis's main thread.
+///
+/// Confined to one thread (the server's event loop); no locks anywhere on the command path. Time comes
+/// from `clock` (Unix milliseconds), read once per batch into `now`, so tests inject it.
+public final class CommandExecutor {
+    /// Database 0, the only one.
+    public var keyspace = Keyspace()
+    /// Settings; CONFIG SET changes them.
+    public var configuration: StoreConfiguration
+    /// Figures shared with the metrics endpoint.
+    public let statistics: StoreStatistics
+    /// The current time in Unix milliseconds, refreshed from `clock` per batch.
+    public var now: Int64
+    /// The time source, Unix milliseconds.
+    public let clock: () -> Int64
+    /// The port clients reach us on (INFO tcp_port), set by the server once bound.
+    public var boundPort = 0
+    /// Commands executed since start (INFO total_commands_processed).
+    public private(set) var commandsProcessed = 0
+    /// `commandsProcessed` at the last CONFIG RESETSTAT.
+    var commandsProcessedBase = 0
+    /// Open client sessions by id.
+    public private(set) var clients: [Int: ClientSession] = [:]
+    /// When the executor was created, Unix milliseconds (INFO uptime_in_seconds).
+    public let startedAt: Int64
+    /// Random numbers for RANDOMKEY and expiry sampling.
+    var generator = SystemRandomNumberGenerator()
+
+    private var table = CommandTable([])
+    private var nextClientID = 1
+
+    /// The Redis version we report, so clients enable the features they expect of Redis 7.
+    public static let redisVersion = "7.0.15"
+
+    /// An executor with `configuration`, reading time from `clock`.
+    public init(
+        configuration: StoreConfiguration = StoreConfiguration(), statistics: StoreStatistics = StoreStatistics(),
+        clock: @escaping () -> Int64 = CommandExecutor.wallClockMilliseconds
+    ) {
+        self.configuration = configuration
+        self.statistics = statistics
+        self.clock = clock
+        self.now = clock()
+        self.startedAt = now
+        self.table = CommandTable.standard()
+    }
+
+    /// The command table.
+    public var commands: CommandTable { table }
+
+    /// The real clock: Unix time in milliseconds.
+    public static func wallClockMilliseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    // MARK: - Clients
+
+    /// Opens a session for a new connection.
+    public func openSession(peer: String = "") -> ClientSession {
+        let session = ClientSession(id: nextClientID, peer: peer, isAuthenticated: configuration.requirePass.isEmpty)
+        nextClientID += 1
+        clients[session.id] = session
+        statistics.connectedClients.store(clients.count, ordering: .relaxed)
+        return session
+    }
+
+    /// Forgets a closed connection's session.
+    public func closeSession(_ session: ClientSession) {
+        clients.removeValue(forKey: session.id)
+        statistics.connectedClients.store(clients.count, ordering: .relaxed)
+    }
+
+    // MARK: - Executing
+
+    /// Executes every command of `batch` for `client`, replies appended to `output`. Stops after a QUIT.
+    public func execute(_ batch: RESPCommandBatch, client: ClientSession, into output: inout ByteBuffer) {
+        guard !batch.isEmpty else { return }
+        now = clock()
+        var request = CommandRequest(command: batch[0], client: client)
+        swap(&request.reply, &output)
+        for command in batch {
+            request.command = command
+            execute(&request)
+            if client.shouldClose { break }
+        }
+        swap(&request.reply, &output)
+        publishStatistics()
+    }
+
+    /// Executes one command (tests, and the batch path); the reply goes to `request.reply`.
+    public func execute(_ request: inout CommandRequest) {
+        let command = request.command
+        guard command.count > 0 else { return }
+        guard let spec = command.withUnsafeBytes(at: 0, { table.spec(named: $0) }) else {
+            request.replyError(Self.unknownCommandMessage(command))
+            return
+        }
+        guard spec.accepts(argumentCount: command.count) else {
+            request.replyError(StoreReplies.wrongArity(spec.name))
+            return
+        }
+        if !request.client.isAuthenticated && !spec.flags.contains(.noAuth) {
+            request.replyError(StoreReplies.noAuth)
+            return
+        }
+        commandsProcessed += 1
+        spec.handler(self, &request)
+    }
+
+    /// Executes `arguments` for `client` at the current `now` and returns the reply bytes (tests).
+    public func execute(_ arguments: [String], client: ClientSession) -> ByteBuffer {
+        var request = CommandRequest(command: RESPCommand(arguments), client: client)
+        execute(&request)
+        return request.reply
+    }
+
+    /// Redis's message for an unknown command: the name, then up to 128 bytes of quoted arguments.
+    static func unknownCommandMessage(_ command: RESPCommand) -> String {
+        var arguments = ""
+        var index = 1
+        while index < command.count && arguments.utf8.count < 128 {
+            let room = 128 - arguments.utf8.count
+            arguments += "'\(String(decoding: command[index].prefix(room), as: UTF8.self))' "
+            index += 1
+        }
+        let name = String(decoding: command[0].prefix(128), as: UTF8.self)
+        return "ERR unknown command '\(name)', with args beginning with: \(arguments)"
+    }
+
+    /// Copies the keyspace's figures where the metrics thread reads them.
+    public func publishStatistics() {
+        statistics.commandsProcessed.store(commandsProcessed, ordering: .relaxed)
+        statistics.keyspaceHits.store(keyspace.hits, ordering: .relaxed)
+        statistics.keyspaceMisses.store(keyspace.misses, ordering: .relaxed)
+        statistics.keys.store(keyspace.count, ordering: .relaxed)
+        statistics.expires.store(keyspace.expires.count, ordering: .relaxed)
+        statistics.expiredKeys.store(keyspace.expiredKeys, ordering: .relaxed)
+    }
+
+    /// One active expiry cycle at the current time (the server's timer calls it `hz` times a second).
+    public func runActiveExpiry() {
+        now = clock()
+        keyspace.activeExpireCycle(now: now, using: &generator)
+        publishStatistics()
+    }
+}

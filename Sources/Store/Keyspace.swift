@@ -1,0 +1,138 @@
+/// One database: keys to values, with expiry, as Redis's `redisDb` (`dict` plus `expires`).
+///
+/// Time is a parameter: every lookup takes `now` in Unix milliseconds (Redis's `mstime()`, cached per
+/// command), so tests drive expiry with an injected clock. Expired keys are removed lazily when touched
+/// and actively by `activeExpireCycle`. Not thread-safe: confined to the thread that owns the keyspace.
+public struct Keyspace {
+    /// Keys to values.
+    public private(set) var entries = DenseDictionary<StoreValue>()
+    /// Keys with a time to live, to their deadline in Unix milliseconds.
+    public private(set) var expires = DenseDictionary<Int64>()
+    /// Read lookups that found a key (INFO keyspace_hits).
+    public private(set) var hits = 0
+    /// Read lookups that found nothing (INFO keyspace_misses).
+    public private(set) var misses = 0
+    /// Keys removed because their time ran out (INFO expired_keys).
+    public private(set) var expiredKeys = 0
+
+    /// An empty keyspace.
+    public init() {}
+
+    /// How many keys (expired ones not yet removed included, as Redis's DBSIZE).
+    public var count: Int { entries.count }
+
+    // MARK: - Lookups
+
+    /// The value of `key` for a command that reads it: counts a hit or a miss. Removes it first when expired.
+    public mutating func lookupForRead(_ key: StoreKey, now: Int64) -> StoreValue? {
+        let value = lookupForWrite(key, now: now)
+        if value == nil { misses += 1 } else { hits += 1 }
+        return value
+    }
+
+    /// The value of `key` for a command that writes it (no hit/miss accounting). Removes it when expired.
+    public mutating func lookupForWrite(_ key: StoreKey, now: Int64) -> StoreValue? {
+        guard let position = entries.position(of: key) else { return nil }
+        if !expires.isEmpty, expireIfNeeded(key, now: now) { return nil }
+        return entries.values[position]
+    }
+
+    /// Whether `key` exists (and has not expired), without hit/miss accounting.
+    public mutating func contains(_ key: StoreKey, now: Int64) -> Bool { lookupForWrite(key, now: now) != nil }
+
+    /// Removes `key` when its deadline has passed; returns whether it did.
+    @discardableResult
+    public mutating func expireIfNeeded(_ key: StoreKey, now: Int64) -> Bool {
+        guard let deadline = expires[key], deadline <= now else { return false }
+        remove(key)
+        expiredKeys += 1
+        return true
+    }
+
+    // MARK: - Writes
+
+    /// Stores `value` at `key`; a previous time to live is cleared unless `keepingTTL`.
+    public mutating func set(_ key: StoreKey, _ value: StoreValue, keepingTTL: Bool = false) {
+        entries.set(value, for: key)
+        if !keepingTTL, !expires.isEmpty { expires.remove(key) }
+    }
+
+    /// Replaces the value of an existing `key` in place, keeping its time to live (INCR, APPEND, HSET...).
+    public mutating func update<R>(_ key: StoreKey, _ body: (inout StoreValue) -> R) -> R? {
+        guard let position = entries.position(of: key) else { return nil }
+        return entries.modify(at: position, body)
+    }
+
+    /// Removes `key` and its time to live; returns whether it existed.
+    @discardableResult
+    public mutating func remove(_ key: StoreKey) -> Bool {
+        guard entries.remove(key) != nil else { return false }
+        expires.remove(key)
+        return true
+    }
+
+    /// Removes every key.
+    public mutating func removeAll() {
+        entries.removeAll()
+        expires.removeAll()
+    }
+
+    // MARK: - Expiry
+
+    /// The deadline of `key` in Unix milliseconds, nil when it has none.
+    public func deadline(of key: StoreKey) -> Int64? { expires[key] }
+
+    /// Sets the deadline of an existing `key`.
+    public mutating func setDeadline(_ deadline: Int64, for key: StoreKey) {
+        precondition(entries.position(of: key) != nil, "a deadline for a missing key")
+        expires.set(deadline, for: key)
+    }
+
+    /// Clears the deadline of `key`; returns whether it had one.
+    @discardableResult
+    public mutating func removeDeadline(of key: StoreKey) -> Bool { expires.remove(key) != nil }
+
+    /// Redis's active expiry: sample up to 20 keys with a deadline, remove the expired ones, and repeat
+    /// while more than a quarter of a sample had expired, within `maxRounds`. Returns how many it removed.
+    @discardableResult
+    public mutating func activeExpireCycle(
+        now: Int64, maxRounds: Int = 16, using generator: inout some RandomNumberGenerator
+    ) -> Int {
+        var removed = 0
+        for _ in 0..<maxRounds {
+            let sampleSize = min(20, expires.count)
+            guard sampleSize > 0 else { break }
+            var expiredInSample = 0
+            for _ in 0..<sampleSize {
+                guard !expires.isEmpty else { break }
+                let position = Int.random(in: 0..<expires.count, using: &generator)
+                if expires.values[position] <= now {
+                    remove(expires.keys[position])
+                    expiredKeys += 1
+                    expiredInSample += 1
+                }
+            }
+            removed += expiredInSample
+            if expiredInSample * 4 <= sampleSize { break }
+        }
+        return removed
+    }
+
+    /// A random key that has not expired, or nil when the keyspace is empty (RANDOMKEY).
+    public mutating func randomKey(now: Int64, using generator: inout some RandomNumberGenerator) -> StoreKey? {
+        // Bounded like Redis's: when every sampled key turns out expired, give up after some tries.
+        for _ in 0..<100 {
+            guard !entries.isEmpty else { return nil }
+            let key = entries.keys[Int.random(in: 0..<entries.count, using: &generator)]
+            if !expireIfNeeded(key, now: now) { return key }
+        }
+        return nil
+    }
+
+    /// Resets the hit and miss counters (CONFIG RESETSTAT).
+    public mutating func resetStatistics() {
+        hits = 0
+        misses = 0
+        expiredKeys = 0
+    }
+}

@@ -1,0 +1,112 @@
+/// CONFIG GET/SET and the config file share one parameter list, with redis.conf's names and spellings.
+extension StoreConfiguration {
+    /// Every parameter CONFIG GET reports, in redis.conf's names.
+    public static let parameterNames = [
+        "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "save", "appendonly",
+        "appendfsync", "databases", "hz", "dir", "loglevel", "client-query-buffer-limit", "proto-max-bulk-len",
+        "metrics-port", "timeout", "tcp-keepalive",
+    ]
+
+    /// The value of `name` as CONFIG GET shows it; the password is masked so it never leaves the process
+    /// through a reply (redis-server returns it in clear; nothing we know of reads it back).
+    public func value(of name: String) -> String? {
+        switch name {
+        case "port": String(port)
+        case "bind": bind
+        case "requirepass": requirePass.isEmpty ? "" : "********"
+        case "maxclients": String(maxClients)
+        case "maxmemory": String(maxMemory)
+        case "maxmemory-policy": "noeviction"
+        case "save": save
+        case "appendonly": appendOnly ? "yes" : "no"
+        case "appendfsync": "everysec"
+        case "databases": "1"
+        case "hz": String(hz)
+        case "dir": dir
+        case "loglevel": logLevel
+        case "client-query-buffer-limit": String(queryBufferLimit)
+        case "proto-max-bulk-len": String(protoMaxBulkLength)
+        case "metrics-port": String(effectiveMetricsPort)
+        case "timeout": "0"
+        case "tcp-keepalive": "300"
+        default: nil
+        }
+    }
+
+    /// Sets `name` from its text; returns a problem ("argument must be a number") or nil.
+    /// `port`, `bind` and `metrics-port` only take effect at start (CONFIG SET refuses them, as Redis
+    /// refuses immutable parameters).
+    public mutating func setValue(_ text: String, of name: String, atStartup: Bool = false) -> String? {
+        switch name {
+        case "port":
+            guard atStartup else { return "can't set immutable config" }
+            guard let value = Int(text), (0...65535).contains(value) else {
+                return "argument must be between 0 and 65535 inclusive"
+            }
+            port = value
+        case "bind":
+            guard atStartup else { return "can't set immutable config" }
+            bind = text
+        case "metrics-port":
+            guard atStartup else { return "can't set immutable config" }
+            guard let value = Int(text), (-1...65535).contains(value) else {
+                return "argument must be between -1 and 65535 inclusive"
+            }
+            metricsPort = value
+        case "requirepass": requirePass = text
+        case "maxclients":
+            guard let value = Int(text), value >= 1 else {
+                return "argument must be between 1 and 4294967295 inclusive"
+            }
+            maxClients = value
+        case "maxmemory":
+            guard let value = Self.parseMemory(text) else { return "argument must be a memory value" }
+            maxMemory = value
+        case "maxmemory-policy", "appendfsync", "timeout", "tcp-keepalive", "databases":
+            break  // Accepted for compatibility; later slices implement them.
+        case "save": save = text
+        case "appendonly":
+            guard text == "yes" || text == "no" else { return "argument must be 'yes' or 'no'" }
+            appendOnly = text == "yes"
+        case "hz":
+            guard let value = Int(text), (1...500).contains(value) else {
+                return "argument must be between 1 and 500 inclusive"
+            }
+            hz = value
+        case "dir": dir = text
+        case "loglevel":
+            guard ["debug", "verbose", "notice", "warning", "nothing"].contains(text) else {
+                return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing"
+            }
+            logLevel = text
+        case "client-query-buffer-limit":
+            guard let value = Self.parseMemory(text), value >= 1024 * 1024 else {
+                return "argument must be a memory value of at least 1mb"
+            }
+            queryBufferLimit = value
+        case "proto-max-bulk-len":
+            guard let value = Self.parseMemory(text), value >= 1024 * 1024 else {
+                return "argument must be a memory value of at least 1mb"
+            }
+            protoMaxBulkLength = value
+        default:
+            return "Unknown option or number of arguments for CONFIG SET - '\(name)'"
+        }
+        return nil
+    }
+
+    /// redis.conf memory units: `100`, `1k` (1000), `1kb` (1024), `5mb`, `2gb`, any case.
+    public static func parseMemory(_ text: String) -> Int? {
+        let lower = text.lowercased()
+        let units: [(String, Int)] = [
+            ("kb", 1024), ("mb", 1024 * 1024), ("gb", 1024 * 1024 * 1024), ("k", 1000), ("m", 1_000_000),
+            ("g", 1_000_000_000), ("b", 1),
+        ]
+        for (suffix, factor) in units where lower.hasSuffix(suffix) {
+            guard let number = Int(lower.dropLast(suffix.count)), number >= 0 else { return nil }
+            return number * factor
+        }
+        guard let number = Int(lower), number >= 0 else { return nil }
+        return number
+    }
+}

@@ -1,0 +1,42 @@
+/// The store's settings: redis.conf's names and defaults for the subset we implement.
+///
+/// Built by `StoreConfigurationParser` (defaults, then the environment, then the config file, then
+/// `--name value` arguments), then changed at run time only by CONFIG SET on the keyspace's thread.
+public struct StoreConfiguration: Sendable, Equatable {
+    /// TCP port for clients (0: any free port).
+    public var port = 6379
+    /// IPv4 loopback address to bind.
+    public var bind = "127.0.0.1"
+    /// The default user's password; empty means none. Never logged.
+    public var requirePass = ""
+    /// Most simultaneous clients; one more is refused with `-ERR max number of clients reached`.
+    public var maxClients = 10000
+    /// Memory limit in bytes (0: none). Reported by CONFIG GET; not enforced in this slice.
+    public var maxMemory = 0
+    /// RDB save rules as written (`3600 1 300 100 60 10000`). Reported; persistence comes later.
+    public var save = "3600 1 300 100 60 10000"
+    /// Whether the append-only file is on. Reported; persistence comes later.
+    public var appendOnly = false
+    /// Most bytes a client's unparsed input may hold before it is disconnected (client-query-buffer-limit).
+    public var queryBufferLimit = 1 << 30
+    /// Longest bulk argument accepted (proto-max-bulk-len).
+    public var protoMaxBulkLength = 512 << 20
+    /// How often the active expiry cycle runs per second (hz).
+    public var hz = 10
+    /// HTTP port for `/metrics` (0: any free port; -1: no endpoint). Defaults to `port + 10000`.
+    public var metricsPort: Int?
+    /// Minimum log level: debug, verbose/notice (info), warning.
+    public var logLevel = "notice"
+    /// Directory for persistence files (later slices).
+    public var dir = "."
+
+    /// Settings with redis-server's defaults.
+    public init() {}
+
+    /// The metrics port after defaults: `metrics-port` when set, else `port + 10000` (0 when port is 0).
+    public var effectiveMetricsPort: Int {
+        if let metricsPort { return metricsPort }
+        if port == 0 { return 0 }
+        return port + 10000 <= 65535 ? port + 10000 : 0
+    }
+}

@@ -1,0 +1,67 @@
+import Core
+import RESP
+import Reactor
+
+/// The store's RESP server: one event loop thread that accepts every connection and owns the keyspace,
+/// Redis's model, so commands need no locks and run in arrival order.
+///
+/// Everything but `start()` and `statistics` is confined to the loop thread.
+public final class StoreServer: @unchecked Sendable {
+    // @unchecked Sendable: `executor`, `listener` and `expiryTimer` are touched only on `loop`'s thread
+    // (created inside `loop.submit`); `loop` and `statistics` are Sendable.
+
+    /// The thread that owns the keyspace.
+    public let loop: EventLoop
+    /// Figures for INFO and /metrics, readable from any thread.
+    public let statistics: StoreStatistics
+    private let configuration: StoreConfiguration
+    private let logger: Logger
+    private var executor: CommandExecutor?
+    private var listener: Listener?
+    private var expiryTimer: RepeatingTimer?
+
+    /// A server for `configuration`; nothing listens until `start()`.
+    public init(configuration: StoreConfiguration, logger: Logger) throws(IOError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.statistics = StoreStatistics()
+        self.loop = try EventLoop.start(name: "store")
+    }
+
+    /// Binds and starts accepting; returns the bound address (the real port when 0 was configured).
+    public func start() async throws -> SocketAddress {
+        guard let address = SocketAddress(host: configuration.bind, port: configuration.port) else {
+            throw IOError("bind \(configuration.bind):\(configuration.port)", reason: "not an IPv4 address")
+        }
+        return try await loop.submit { () throws -> SocketAddress in
+            let executor = CommandExecutor(configuration: self.configuration, statistics: self.statistics)
+            self.executor = executor
+            let listener = try Listener(address: address, on: self.loop, backlog: 511) { [unowned self] connection in
+                self.accept(connection)
+            }
+            self.listener = listener
+            executor.boundPort = listener.address.port ?? 0
+            let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
+            self.expiryTimer = self.loop.scheduleRepeating(every: interval) { executor.runActiveExpiry() }
+            return listener.address
+        }
+    }
+
+    private func accept(_ connection: Connection) {
+        guard let executor else { return connection.close() }
+        statistics.connectionsReceived.add(1, ordering: .relaxed)
+        // Replies can grow past the reactor's default watermark for big MGET/KEYS replies; the output
+        // buffer limits of a later slice bound them.
+        if executor.clients.count >= executor.configuration.maxClients {
+            statistics.rejectedConnections.add(1, ordering: .relaxed)
+            connection.withOutbound { $0.writeRESPError("ERR max number of clients reached") }
+            connection.closeGracefully()
+            return
+        }
+        connection.maxInbound = executor.configuration.queryBufferLimit
+        let session = executor.openSession(peer: connection.remoteAddress?.description ?? "")
+        connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
+            executor?.closeSession(session)
+        }
+    }
+}

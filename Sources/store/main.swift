@@ -1,0 +1,116 @@
+import Core
+import Foundation
+import HTTP
+import Metrics
+import Reactor
+import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `store`: the Redis-compatible data tier, started like redis-server.
+let usage = """
+    OVERVIEW: A Redis-compatible in-memory store (one thread owns the keyspace).
+
+    USAGE: store [<config-file>] [--<name> <value>...]
+
+    ARGUMENTS:
+      <config-file>         A file in redis.conf syntax (services/store/store.conf).
+
+    OPTIONS:
+      --port <port>         Client port (default: $STACK_PORT, else 6379; 0 picks a free port).
+      --bind <address>      IPv4 loopback address (default: $STACK_ADDRESS, else 127.0.0.1).
+      --requirepass <pass>  Password of the default user (default: $STORE_PASSWORD; never logged).
+      --maxclients <n>      Most simultaneous clients (default: 10000).
+      --metrics-port <port> HTTP port of /metrics on the same address (default: port + 10000;
+                            0 picks a free port; -1 disables it).
+      --<name> <value>      Any other supported redis.conf directive (hz, maxmemory, save, ...).
+      -h, --help            Show help information.
+
+    """
+
+func fail(_ message: String) -> Never {
+    Logger.standardError("store: \(message)\n\n\(usage)")
+    exit(64)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("-h") || arguments.contains("--help") {
+    print(usage, terminator: "")
+    exit(0)
+}
+if arguments.contains("--version") || arguments.contains("-v") {
+    print("store (Evergreen) redis_version=\(CommandExecutor.redisVersion)")
+    exit(0)
+}
+
+var loader = StoreConfigurationLoader()
+loader.applyEnvironment(ProcessInfo.processInfo.environment)
+if let first = arguments.first, !first.hasPrefix("-") {
+    arguments.removeFirst()
+    guard let text = try? String(contentsOfFile: first, encoding: .utf8) else {
+        fail("unable to read config file \(first)")
+    }
+    loader.applyFile(text, path: first)
+}
+loader.applyArguments(arguments)
+loader.validate()
+if !loader.problems.isEmpty { fail("invalid configuration:\n  " + loader.problems.joined(separator: "\n  ")) }
+let configuration = loader.configuration
+
+var logger = Logger.fromEnvironment(program: "store")
+if configuration.logLevel == "debug" { logger.minimumLevel = .debug }
+if configuration.logLevel == "warning" { logger.minimumLevel = .warning }
+
+// Ignore SIGPIPE: a client that vanishes mid-reply must not end the process.
+signal(SIGPIPE, SIG_IGN)
+
+let server: StoreServer
+let address: SocketAddress
+do {
+    server = try StoreServer(configuration: configuration, logger: logger)
+    address = try await server.start()
+} catch {
+    logger.error("unable to start", ["error": "\(error)"])
+    exit(1)
+}
+
+var metricsField = "off"
+/// The metrics server; kept here so it lives as long as the process.
+nonisolated(unsafe) var metricsServer: HTTPServer?
+if configuration.effectiveMetricsPort >= 0,
+    let metricsAddress = SocketAddress(host: configuration.bind, port: configuration.effectiveMetricsPort)
+{
+    let registry = MetricsRegistry()
+    StoreMetrics.register(server.statistics, in: registry)
+    let loop = server.loop
+    registry.addCollector { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
+    var router = Router()
+    router.get("/metrics") { _, responder in
+        var body = ByteBuffer()
+        registry.render(into: &body)
+        responder.respond(HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: body))
+    }
+    do {
+        let http = try HTTPServer(
+            configuration: HTTPServerConfiguration(address: metricsAddress, loopCount: 1, serverName: nil),
+            router: router)
+        metricsField = "\(try await http.start())"
+        metricsServer = http
+    } catch {
+        logger.error("unable to start the metrics endpoint", ["error": "\(error)"])
+        exit(1)
+    }
+}
+
+// The password is deliberately absent from this line: only whether one is set.
+logger.info(
+    "ready to accept connections",
+    [
+        "address": address, "metrics_address": metricsField, "maxclients": configuration.maxClients,
+        "requirepass": configuration.requirePass.isEmpty ? "no" : "yes", "version": CommandExecutor.redisVersion,
+    ])
+
+// Serve until SIGINT/SIGTERM (default dispositions end the process; persistence comes in a later slice).
+while true { pause() }

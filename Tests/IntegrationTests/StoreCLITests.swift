@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// The built `store` as Redis's own tools see it: redis-cli, redis-benchmark, curl and promtool.
+@Suite struct StoreCLITests {
+    /// Starts `store` on a free loopback port; returns it with its host and port.
+    private func startStore(_ extra: [String] = []) throws -> (ServerProcess, String, String) {
+        let server = try ServerProcess("store", ["--port", "0", "--metrics-port", "0"] + extra)
+        let parts = try server.waitForAddress().split(separator: ":")
+        return (server, String(parts[0]), String(parts[1]))
+    }
+
+    private func cli(_ host: String, _ port: String, _ arguments: String...) throws -> String {
+        try runTool("redis-cli", ["-h", host, "-p", port] + arguments).stdout
+    }
+
+    @Test("SET, GET, INCR, EXPIRE, TTL, MGET and KEYS work through redis-cli")
+    func basicCommands() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        #expect(try cli(host, port, "SET", "greeting", "hello world") == "OK\n")
+        #expect(try cli(host, port, "GET", "greeting") == "hello world\n")
+        #expect(try cli(host, port, "INCR", "visits") == "1\n")
+        #expect(try cli(host, port, "INCR", "visits") == "2\n")
+        #expect(try cli(host, port, "EXPIRE", "greeting", "100") == "1\n")
+        #expect(try cli(host, port, "TTL", "greeting") == "100\n")
+        #expect(try cli(host, port, "MGET", "greeting", "visits", "nope") == "hello world\n2\n\n")
+        #expect(try cli(host, port, "--no-raw", "MGET", "greeting", "nope") == "1) \"hello world\"\n2) (nil)\n")
+        #expect(try cli(host, port, "--no-raw", "KEYS", "gree*") == "1) \"greeting\"\n")
+    }
+
+    @Test("a wrong-type command gets Redis's WRONGTYPE error in redis-cli")
+    func wrongType() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        _ = try cli(host, port, "HSET", "h", "f", "v")
+        #expect(
+            try cli(host, port, "--no-raw", "GET", "h")
+                == "(error) WRONGTYPE Operation against a key holding the wrong kind of value\n")
+    }
+
+    @Test("redis-benchmark runs SET, GET and INCR to completion without an error")
+    func benchmark() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        let result = try runTool(
+            "redis-benchmark", ["-h", host, "-p", port, "-t", "set,get,incr", "-n", "10000", "-q"], timeout: 120)
+        #expect(result.status == 0, "redis-benchmark: \(result.stdout)\(result.stderr)")
+        for test in ["SET:", "GET:", "INCR:"] {
+            #expect(result.stdout.contains(test), "missing \(test) in \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("ERR") && !result.stderr.contains("ERR"))
+    }
+
+    @Test("requirepass refuses unauthenticated clients and accepts -a")
+    func password() throws {
+        let (server, host, port) = try startStore(["--requirepass", "s3cret"])
+        defer { server.stop() }
+        #expect(try cli(host, port, "--no-raw", "GET", "k") == "(error) NOAUTH Authentication required.\n")
+        #expect(try cli(host, port, "--no-auth-warning", "-a", "s3cret", "PING") == "PONG\n")
+        #expect(!server.stderr.contains("s3cret"))
+    }
+
+    @Test("its /metrics has redis_exporter's names and passes promtool check metrics")
+    func metrics() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        _ = try cli(host, port, "SET", "k", "v")
+        _ = try cli(host, port, "GET", "k")
+        guard let range = server.stderr.range(of: #"metrics_address=127\.[0-9.]+:[0-9]+"#, options: .regularExpression)
+        else { throw TestFailure("no metrics address logged: \(server.stderr)") }
+        let address = server.stderr[range].dropFirst("metrics_address=".count)
+        let body = try runTool("curl", ["-sS", "http://\(address)/metrics"]).stdout
+        for name in [
+            "redis_up 1", "redis_connected_clients ", "redis_commands_processed_total ", "redis_keyspace_hits_total 1",
+            "redis_keyspace_misses_total 0", "redis_db_keys{db=\"db0\"} 1", "redis_memory_used_bytes ",
+            "process_resident_memory_bytes ",
+        ] {
+            #expect(body.contains(name), "missing \(name)")
+        }
+        let check = try runTool("promtool", ["check", "metrics"], input: Data(body.utf8))
+        #expect(
+            check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty,
+            "promtool: \(check.stdout)\(check.stderr)")
+    }
+
+    @Test("malformed RESP gets -ERR Protocol error and a closed connection")
+    func malformed() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        let reply = try runTool(
+            "bash", ["-c", "exec 3<>/dev/tcp/\(host)/\(port); printf '*1\\r\\n$x\\r\\n' >&3; cat <&3"])
+        #expect(reply.stdout == "-ERR Protocol error: invalid bulk length\r\n")
+    }
+}
