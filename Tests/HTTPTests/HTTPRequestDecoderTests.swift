@@ -56,6 +56,25 @@ import Testing
         #expect(decoder.isIdle)
     }
 
+    @Test("skipping the end of a bodiless request goes straight to the next head, a body is left alone")
+    func skipEndIfBodiless() throws {
+        var buffer = ByteBuffer(
+            string: "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
+        var decoder = HTTPRequestDecoder()
+        let skippedBeforeHead = decoder.skipEndIfBodiless()
+        #expect(!skippedBeforeHead)
+        #expect(try decoder.decode(&buffer)?.head?.target == "/a")
+        let skippedGET = decoder.skipEndIfBodiless()
+        #expect(skippedGET)
+        #expect(decoder.isIdle)
+        #expect(try decoder.decode(&buffer)?.head?.method == .POST)
+        let skippedPOST = decoder.skipEndIfBodiless()
+        #expect(!skippedPOST)
+        #expect(try decoder.decode(&buffer) == .body("abc"))
+        #expect(try decoder.decode(&buffer) == .end)
+        #expect(decoder.isIdle)
+    }
+
     @Test("pipelined requests decode the same however the bytes arrive", arguments: Split.all)
     func pipeliningSplits(split: Split) {
         let input =

@@ -74,6 +74,17 @@ public struct HTTPRequestDecoder: Sendable {
         }
     }
 
+    /// Right after `.head`: when that request has no body, consumes its `.end` (as `decode` would have returned
+    /// next) and returns true; otherwise changes nothing and returns false.
+    ///
+    /// A server answers most requests straight from the head; asking here costs one access to the decoder
+    /// instead of a second trip through `decode` and the body decoder.
+    public mutating func skipEndIfBodiless() -> Bool {
+        guard case .body(let body) = state, case .done = body.state else { return false }
+        state = .head
+        return true
+    }
+
     /// Like `decode`, for when the peer has closed: nil if the close fell between requests, otherwise the
     /// remaining parts, then a `.truncatedMessage` error if the request was cut short.
     public mutating func decodeAtEOF(_ buffer: inout ByteBuffer) throws -> HTTPRequestPart? {

@@ -117,7 +117,11 @@ final class HTTPServerConnection: ConnectionHandler {
                 if head.expectsContinue {
                     connection.withOutbound { $0.writeString("HTTP/1.1 100 Continue\r\n\r\n") }
                 }
-                state = .readingBody(head, ByteBuffer())
+                if decoder.skipEndIfBodiless() {
+                    dispatch(head: head, body: ByteBuffer())
+                } else {
+                    state = .readingBody(head, ByteBuffer())
+                }
             case .body(let chunk):
                 guard case .readingBody(let head, var body) = state else { continue }
                 state = .idle  // drop the reference so `body` stays uniquely owned while appending
