@@ -199,8 +199,9 @@ final class HTTPServerConnection: ConnectionHandler {
         if keepAlive {
             state = .idle
             // Pipelined requests may already be buffered; when called from a later hop, parse them now
-            // (when called from a handler inside `processInbound`, its loop goes on with them).
-            if !connection.inbound.isEmpty { processInbound() }
+            // (when called from a handler inside `processInbound`, its loop goes on with them, and the
+            // dynamically checked look at the buffer would be wasted).
+            if !isProcessingInbound && !connection.inbound.isEmpty { processInbound() }
         } else {
             state = .closing
             connection.closeGracefully()
