@@ -250,7 +250,10 @@ public final class Connection: Selectable, LoopClosable {
     /// Sends as much pending output as the socket takes; waits for writability for the rest.
     public func flushNow() {
         guard state == .open else { return }
-        while !outbound.isEmpty {
+        // The pending count is tracked here rather than asked of `outbound` at each step: every access to that
+        // public property is a dynamically checked one (~80 instructions), and this runs once per answer.
+        var pending = outbound.readableBytes
+        while pending > 0 {
             let fd = self.fd
             let outcome = outbound.withUnsafeReadableBytes { raw in
                 syscallOutcome("write to connection") { Glibc.send(fd, raw.baseAddress, raw.count, CSHIM_MSG_NOSIGNAL) }
@@ -263,11 +266,12 @@ public final class Connection: Selectable, LoopClosable {
                 break
             case .success(.done(let written)):
                 outbound.moveReaderIndex(forwardBy: written)
+                pending -= written
                 continue
             }
             break
         }
-        if outbound.isEmpty {
+        if pending == 0 {
             if closeWhenFlushed {
                 close(error: nil)
                 return
@@ -276,11 +280,11 @@ public final class Connection: Selectable, LoopClosable {
         } else {
             try? setInterest(interest.union(.write))
         }
-        updateWritability()
+        updateWritability(pending: pending)
     }
 
-    private func updateWritability() {
-        let pending = outbound.readableBytes
+    /// Applies the watermarks to `pending`, the bytes left in `outbound`.
+    private func updateWritability(pending: Int) {
         if isWritable && pending > highWatermark {
             isWritable = false
             pauseReading()
