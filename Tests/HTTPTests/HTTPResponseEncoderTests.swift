@@ -15,6 +15,15 @@ import Testing
                 == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!")
     }
 
+    @Test(
+        "Content-Length is written in decimal for one-digit to nineteen-digit lengths",
+        arguments: [7, 10, 99_999, Int.max])
+    func contentLengthDigits(length: Int) {
+        var buffer = ByteBuffer()
+        encoder.writeHead(HTTPResponseHead(status: .ok), body: .length(length), into: &buffer)
+        #expect(buffer.description == "HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\n")
+    }
+
     @Test("custom reasons, unregistered codes and HTTP/1.0 are written out in full")
     func statusLines() {
         var buffer = ByteBuffer()
