@@ -33,6 +33,8 @@ final class SupervisorRuntime {
     private let watchdog: OrphanWatchdog
     private var discoveryGeneration = 0
     private var discoveryDirty = false
+    /// Set once the supervisor has deleted the discovery file on its way out: no write may recreate it.
+    private var discoveryRemoved = false
     /// Set while `down` runs: the waves of services still to stop, and who to tell when done.
     private var shutdown: (waves: [[String]], done: [() -> Void])?
     /// Called when a `down` has finished: the daemon exits.
@@ -421,7 +423,14 @@ final class SupervisorRuntime {
         }
     }
 
+    /// Deletes the discovery file for good (the supervisor is exiting); later changes write nothing.
+    func removeDiscovery() {
+        discoveryRemoved = true
+        unlink(configuration.discoveryPath)
+    }
+
     private func writeDiscovery() {
+        guard !discoveryRemoved else { return }
         discoveryGeneration += 1
         let document = Discovery.render(
             project: spec.name, generation: discoveryGeneration, instances: instances,
