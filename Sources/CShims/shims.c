@@ -17,6 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
 const uint32_t CSHIM_EPOLLIN = EPOLLIN;
 const uint32_t CSHIM_EPOLLOUT = EPOLLOUT;
 const uint32_t CSHIM_EPOLLERR = EPOLLERR;
@@ -188,6 +192,14 @@ int cshim_spawn(const char *path, char *const argv[], char *const envp[], int st
         if (dup2(stdout_fd >= 0 ? stdout_fd : null_fd, 1) < 0) child_fail(report[1], errno);
         if (dup2(stderr_fd >= 0 ? stderr_fd : null_fd, 2) < 0) child_fail(report[1], errno);
         if (cwd != NULL && chdir(cwd) != 0) child_fail(report[1], errno);
+        // Only 0, 1 and 2 survive the exec. An inherited descriptor is not just a leak: a daemon that
+        // keeps its launcher's pipe or socket open hides the launcher's exit from whoever watches that
+        // descriptor (Foundation's Process waits for its child's socket to close), and an instance that
+        // keeps a supervisor socket open keeps it alive after the supervisor is gone. CLOEXEC rather than
+        // close: `report[1]` must stay open until the exec succeeds.
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+            for (int fd = 3; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
         execve(path, argv, envp);
         child_fail(report[1], errno);
     }
