@@ -314,12 +314,14 @@ final class SupervisorRuntime {
             instance.output?.close()
             instance.output = reader
             byPID[pid] = instance
-            watcher?.watch(pid)
             watchdog.guardGroup(pid)
             instance.startedAtWall = wallClockSeconds()
             instance.cpuSample = nil
             event(instance, .spawned(pid: pid))
             if instance.health != nil { health(instance, .processStarted) }
+            // Last: `watch` reaps at once a child that has already exited, and that exit must reach a
+            // machine that knows the process runs (in `spawning` it would be dropped as stale).
+            watcher?.watch(pid)
         } catch {
             logs.note(instance.name, "unable to start: \(error)")
             event(instance, .spawnFailed(reason: "\(error)"))
