@@ -141,6 +141,12 @@ switch parseCommandLine() {
 case .exit(let code):
     exit(code)
 case .run(let command, let name):
+    // Start from an empty mask, whatever the launcher's thread had blocked (a Swift program's pool
+    // thread blocks nearly everything): the main thread is the one that takes Ctrl-C for `stack events`,
+    // `stack logs -f` and a foreground `stack up`, as dispatch_main's empty mask used to.
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    pthread_sigmask(SIG_SETMASK, &unblocked, nil)
     if name == "supervise" {
         // On the main thread, before the supervisor starts any thread: it takes these through signalfds.
         SignalWatcher.block(StackSupervisor.handledSignals)
