@@ -186,7 +186,9 @@ import Testing
             "backoff", octet: 46,
             services: #""loop": {"command": ["stackprobe", "--exit", "1"], "port": 7000, "restart": "always"}"#)
         defer { project.tearDown() }
-        try project.stack(["up", "-d"])
+        // Without --wait, `up -d` returns once the instance has started, crash loop or not.
+        let up = try project.stack(["up", "-d"], timeout: 10)
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
         let events = try project.waitForEvents("4 restarts", timeout: 15) { $0.of("loop-1", "restarting").count >= 4 }
         let restarting = events.of("loop-1", "restarting")
         #expect(restarting.prefix(4).map(\.delayMS) == [0, 100, 200, 400])
