@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `stack` as its users see it: start order, `ps`, restart policies, back-off, health and stops, each
-/// test on its own subnet (`127.<octet>.0.0/24`, octets 41-49 here) with `stackprobe` as the service.
+/// test on its own subnet (`127.<octet>.0.0/24`, octets 40-50 here) with `stackprobe` as the service.
 @Suite struct StackLifecycleTests {
     @Test("up -d --wait starts a healthy-gated dependent only after its dependency's health check passed")
     func dependencyOrder() throws {
@@ -275,5 +275,25 @@ import Testing
         #expect(events.of("stubborn-1", "stop_timed_out").count == 1)
         #expect(events.of("stubborn-1", "exited").last?.signal == "SIGKILL")
         #expect(events.of("stubborn-1", "restarting").isEmpty)
+    }
+
+    @Test("stack down -t 1 overrides the stop grace period (known issue: the timeout is ignored)")
+    func downTimeoutOverridesGrace() throws {
+        let project = try StackProject(
+            "downtimeout", octet: 40,
+            services: """
+                "stubborn": {"command": ["stackprobe", "--ignore-sigterm"], "port": 7000, "stop_grace_period": "3s"}
+                """)
+        defer { project.tearDown() }
+        try project.up()
+        let asked = Date()
+        try project.expectSuccess(["down", "-t", "1"])
+        let took = Date().timeIntervalSince(asked)
+        #expect(took >= 0.9)
+        // docs/control-api.md: `POST /v1/down {"timeout": 10}` (and /v1/stop); the runtime reads neither,
+        // so every instance gets its own stop_grace_period.
+        withKnownIssue("the control API ignores the down/stop timeout") {
+            #expect(took < 2.5, "stack down -t 1 took \(took) s")
+        }
     }
 }
