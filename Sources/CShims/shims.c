@@ -17,6 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
 const uint32_t CSHIM_EPOLLIN = EPOLLIN;
 const uint32_t CSHIM_EPOLLOUT = EPOLLOUT;
 const uint32_t CSHIM_EPOLLERR = EPOLLERR;
@@ -159,7 +163,12 @@ int cshim_spawn(const char *path, char *const argv[], char *const envp[], int st
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
     pid_t parent = getpid();
-    pid_t pid = fork();
+    // vfork, not fork: the child borrows the parent's memory until it execs instead of copying its
+    // page tables, which for a multi-threaded Swift process made every spawn cost ~2.5 ms (100 instances:
+    // 276 ms of spawning, now 53 ms). The calling thread is suspended until the exec (it would wait for
+    // the report pipe anyway); other threads run on. The child below only makes system calls, writes
+    // nothing but its own locals (and errno), and leaves through execve or _exit.
+    pid_t pid = vfork();
     if (pid < 0) {
         int e = errno;
         close(report[0]);
@@ -167,13 +176,14 @@ int cshim_spawn(const char *path, char *const argv[], char *const envp[], int st
         return -e;
     }
     if (pid == 0) {
-        // Child: async-signal-safe calls only until execve.
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        // Child: async-signal-safe calls only until execve. Dispositions first, then the mask: a signal
+        // let in before its handler is reset would run the parent's handler on the borrowed stack.
         for (int s = 1; s < NSIG; s++) {
             if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
         }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         if (die_with_parent) {
             if (setpgid(0, 0) != 0) child_fail(report[1], errno);
             if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(report[1], errno);
@@ -188,6 +198,14 @@ int cshim_spawn(const char *path, char *const argv[], char *const envp[], int st
         if (dup2(stdout_fd >= 0 ? stdout_fd : null_fd, 1) < 0) child_fail(report[1], errno);
         if (dup2(stderr_fd >= 0 ? stderr_fd : null_fd, 2) < 0) child_fail(report[1], errno);
         if (cwd != NULL && chdir(cwd) != 0) child_fail(report[1], errno);
+        // Only 0, 1 and 2 survive the exec. An inherited descriptor is not just a leak: a daemon that
+        // keeps its launcher's pipe or socket open hides the launcher's exit from whoever watches that
+        // descriptor (Foundation's Process waits for its child's socket to close), and an instance that
+        // keeps a supervisor socket open keeps it alive after the supervisor is gone. CLOEXEC rather than
+        // close: `report[1]` must stay open until the exec succeeds.
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+            for (int fd = 3; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
         execve(path, argv, envp);
         child_fail(report[1], errno);
     }

@@ -4,6 +4,7 @@ import HTTP
 import Manifest
 import Reactor
 import Supervisor
+import Synchronization
 
 /// The CLI's side of the control API (docs/control-api.md): HTTP over `.stack/run/stack.sock`.
 struct ControlClient {
@@ -53,13 +54,26 @@ struct ControlClient {
     }
 
     /// Streams `path`, handing each chunk of text to `body`, until the supervisor ends the stream.
+    /// Throws the supervisor's message when it refuses the request (`stack logs nobody`), rather than
+    /// handing its JSON error to `body` as if it were output.
     func stream(_ path: String, _ body: @escaping @Sendable (String) -> Void) async throws {
+        let refusal = Mutex<[UInt8]>([])
+        let head: HTTPResponseHead
         do {
-            _ = try await client.stream(HTTPClientRequest(method: .GET, target: path), to: address) { _, chunk in
-                body(chunk.description)
+            head = try await client.stream(HTTPClientRequest(method: .GET, target: path), to: address) { head, chunk in
+                if (200..<300).contains(head.status.code) {
+                    body(chunk.description)
+                } else {
+                    refusal.withLock { $0 += chunk.readableBytesArray }
+                }
             }
         } catch {
             throw CommandFailure("unable to follow \(path): \(error)")
+        }
+        guard (200..<300).contains(head.status.code) else {
+            let bytes = refusal.withLock { $0 }
+            let message = (try? JSONValue.parse(bytes))?.objectValue?["error"]?.objectValue?["message"]?.stringValue
+            throw CommandFailure(message ?? "unable to follow \(path): \(head.status.code)")
         }
     }
 

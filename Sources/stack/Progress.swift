@@ -36,6 +36,10 @@ struct Progress {
                 }
                 switch state {
                 case "running": if healthy && health != nil && health != "healthy" { done = false }
+                // Backing off after an exit: it has started. Without --wait that is all `up -d` waits
+                // for; a crash loop spends nearly all its time here and would hold `up -d` until the
+                // timeout.
+                case "restarting": if healthy { done = false }
                 case "failed": failed = true
                 case "stopped", "exited": break
                 default: done = false

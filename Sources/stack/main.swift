@@ -46,7 +46,14 @@ func helpText(_ name: String) -> String? {
     return commands[name]?.help
 }
 
-func main() async -> Int32 {
+/// What the command line asks for: an exit code right away (help, a usage error) or a command to run.
+enum Invocation {
+    case exit(Int32)
+    case run(any Command, name: String)
+}
+
+/// Parses the command line; prints help and usage errors itself.
+func parseCommandLine() -> Invocation {
     var reader = ArgumentReader(Array(CommandLine.arguments.dropFirst()))
     var global = GlobalOptions()
     var subcommand: String?
@@ -60,57 +67,89 @@ func main() async -> Int32 {
         }
     } catch {
         printError("Error: \(error)\n\n\(overview)")
-        return ExitCode.usage
+        return .exit(ExitCode.usage)
     }
     guard let name = subcommand else {
         print(overview, terminator: "")
-        return ExitCode.success
+        return .exit(ExitCode.success)
     }
     if name == "-h" || name == "--help" {
         print(overview, terminator: "")
-        return ExitCode.success
+        return .exit(ExitCode.success)
     }
     if name == "help" {
         guard let topic = reader.next() else {
             print(overview, terminator: "")
-            return ExitCode.success
+            return .exit(ExitCode.success)
         }
         guard let text = helpText(topic) else {
             printError("Error: unknown subcommand '\(topic)'\n\n\(overview)")
-            return ExitCode.usage
+            return .exit(ExitCode.usage)
         }
         print(text, terminator: "")
-        return ExitCode.success
+        return .exit(ExitCode.success)
     }
     guard lifecycleVerbs.contains(name) || commands[name] != nil else {
         printError("Error: unknown subcommand '\(name)'\n\n\(overview)")
-        return ExitCode.usage
+        return .exit(ExitCode.usage)
     }
     if reader.remaining.contains("-h") || reader.remaining.contains("--help") {
         print(helpText(name)!, terminator: "")
-        return ExitCode.success
+        return .exit(ExitCode.success)
     }
-    if name == "supervise" {
-        // Before any thread starts: the supervisor takes these signals through a signalfd.
-        SignalWatcher.block(StackSupervisor.handledSignals)
-    }
-    let command: any Command
     do {
         if lifecycleVerbs.contains(name) {
-            command = try LifecycleCommand(verb: name, parsing: &reader, global: global)
-        } else {
-            command = try commands[name]!.init(parsing: &reader, global: global)
+            return .run(try LifecycleCommand(verb: name, parsing: &reader, global: global), name: name)
         }
+        return .run(try commands[name]!.init(parsing: &reader, global: global), name: name)
     } catch {
         printError("Error: \(error)\n\n\(helpText(name)!)")
-        return ExitCode.usage
-    }
-    do {
-        return try await command.run()
-    } catch {
-        printError("stack: \(error)")
-        return ExitCode.failure
+        return .exit(ExitCode.usage)
     }
 }
 
-exit(await main())
+/// Runs `command` on the cooperative pool and blocks the calling (main) thread until it is done.
+///
+/// The top level stays synchronous on purpose. With an `await` at the top level, Swift ends the main
+/// thread in `dispatch_main`, which parks it in `sigsuspend` with an empty mask: it then takes every
+/// process-directed signal, whatever `SignalWatcher.block` said. The supervisor reads SIGCHLD and
+/// SIGTERM through signalfds, so the main thread took them instead: SIGCHLD was dropped (exits were
+/// reaped only by the watcher's 500 ms sweep, so every respawn took up to half a second) and SIGTERM
+/// killed the supervisor without stopping its instances. Blocked in a semaphore, the main thread keeps
+/// the mask it was given; libdispatch's pool threads block these signals themselves.
+func runBlocking(_ command: any Command) -> Int32 {
+    final class Outcome: @unchecked Sendable {
+        // @unchecked Sendable: written once by the task before `done.signal()`, read after `done.wait()`.
+        var code = ExitCode.failure
+    }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do {
+            outcome.code = try await command.run()
+        } catch {
+            printError("stack: \(error)")
+            outcome.code = ExitCode.failure
+        }
+        done.signal()
+    }
+    done.wait()
+    return outcome.code
+}
+
+switch parseCommandLine() {
+case .exit(let code):
+    exit(code)
+case .run(let command, let name):
+    // Start from an empty mask, whatever the launcher's thread had blocked (a Swift program's pool
+    // thread blocks nearly everything): the main thread is the one that takes Ctrl-C for `stack events`,
+    // `stack logs -f` and a foreground `stack up`, as dispatch_main's empty mask used to.
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    pthread_sigmask(SIG_SETMASK, &unblocked, nil)
+    if name == "supervise" {
+        // On the main thread, before the supervisor starts any thread: it takes these through signalfds.
+        SignalWatcher.block(StackSupervisor.handledSignals)
+    }
+    exit(runBlocking(command))
+}

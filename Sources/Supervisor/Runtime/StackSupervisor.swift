@@ -78,7 +78,9 @@ public enum StackSupervisor {
         // Let the `down` answer reach the CLI, then close everything.
         await control.shutdown(gracePeriod: .seconds(1 as Int64))
         await metricsServer.shutdown(gracePeriod: .milliseconds(100))
-        unlink(configuration.discoveryPath)
+        // On the loop, after any write it still had queued: a write after the unlink would recreate
+        // the file (listing instances that no longer run) or leave its temporary file behind.
+        _ = try? await loop.submit { box.runtime.removeDiscovery() }
         loop.stop()
         logger.info("supervisor stopped")
         return 0

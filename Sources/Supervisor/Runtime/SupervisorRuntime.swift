@@ -36,6 +36,8 @@ final class SupervisorRuntime {
     private let watchdog: OrphanWatchdog
     private var discoveryGeneration = 0
     private var discoveryDirty = false
+    /// Set once the supervisor has deleted the discovery file on its way out: no write may recreate it.
+    private var discoveryRemoved = false
     /// Set while `down` runs: the waves of services still to stop, and who to tell when done.
     private var shutdown: (waves: [[String]], done: [() -> Void])?
     private var shutdownTimeout: TimeAmount?
@@ -371,12 +373,14 @@ final class SupervisorRuntime {
             instance.output?.close()
             instance.output = reader
             byPID[pid] = instance
-            watcher?.watch(pid)
             watchdog.guardGroup(pid)
             instance.startedAtWall = wallClockSeconds()
             instance.cpuSample = nil
             event(instance, .spawned(pid: pid))
             if instance.health != nil { health(instance, .processStarted) }
+            // Last: `watch` reaps at once a child that has already exited, and that exit must reach a
+            // machine that knows the process runs (in `spawning` it would be dropped as stale).
+            watcher?.watch(pid)
         } catch {
             logs.note(instance.name, "unable to start: \(error)")
             event(instance, .spawnFailed(reason: "\(error)"))
@@ -480,7 +484,14 @@ final class SupervisorRuntime {
         }
     }
 
+    /// Deletes the discovery file for good (the supervisor is exiting); later changes write nothing.
+    func removeDiscovery() {
+        discoveryRemoved = true
+        unlink(configuration.discoveryPath)
+    }
+
     private func writeDiscovery() {
+        guard !discoveryRemoved else { return }
         discoveryGeneration += 1
         let document = Discovery.render(
             project: spec.name, generation: discoveryGeneration, instances: instances,
