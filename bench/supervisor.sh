@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/supervisor.sh: our supervisor (`stack supervise`) side by side with supervisord, in one run.
+# bench/supervisor.sh: our supervisor (`stackd`, started by `stack up`) side by side with supervisord, in one run.
 #
 # Both supervise the same program, /bin/sleep 3600 (killable, and gone at once on SIGTERM), and are
 # measured from outside through /proc:
@@ -112,7 +112,7 @@ main() {
     install_supervisor
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
         step "building ours (swift build -c release)"
-        (cd "$REPO_ROOT" && swift build -c release --product stack 2>&1 | tail -1)
+        (cd "$REPO_ROOT" && swift build -c release --product stack 2>&1 | tail -1 && swift build -c release --product stackd 2>&1 | tail -1)
     fi
     local stack=${STACK_BIN:-$REPO_ROOT/.build/release/stack}
     [ -x "$stack" ] || { echo "$stack is missing: run swift build -c release" >&2; exit 1; }
@@ -292,7 +292,7 @@ class Ours:
     def find_daemon(self):
         # The daemon is the CLI's child (in its own session) until the CLI exits.
         for pid in children(self.cli_process.pid):
-            if comm(pid) == "stack":
+            if comm(pid) in ("stack", "stackd"):
                 return pid
         return None
 
