@@ -1,35 +1,10 @@
+import RESP
+
 /// Parsing of command arguments with Redis's rules, so we accept exactly what Redis accepts.
 public enum StoreArguments {
     /// `bytes` as an integer under `string2ll`'s rules (optional `-`, no `+`, no leading zeros, no spaces).
     public static func parseInteger(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        let count = bytes.count
-        guard count > 0, count < 21 else { return nil }
-        if count == 1 && bytes[0] == UInt8(ascii: "0") { return 0 }
-        var index = 0
-        let isNegative = bytes[0] == UInt8(ascii: "-")
-        if isNegative {
-            index = 1
-            if count == 1 { return nil }
-        }
-        let first = bytes[index] &- UInt8(ascii: "0")
-        guard first >= 1 && first <= 9 else { return nil }
-        var magnitude = UInt64(first)
-        index += 1
-        while index < count {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit <= 9 else { return nil }
-            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
-            if overflow1 || overflow2 { return nil }
-            magnitude = sum
-            index += 1
-        }
-        if isNegative {
-            guard magnitude <= UInt64(Int.max) + 1 else { return nil }
-            return Int(truncatingIfNeeded: 0 &- magnitude)
-        }
-        guard magnitude <= UInt64(Int.max) else { return nil }
-        return Int(magnitude)
+        RESPCommand.parseInteger(bytes)
     }
 
     /// `bytes` as an integer (see `parseInteger(_:)`).

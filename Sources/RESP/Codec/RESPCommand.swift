@@ -70,6 +70,12 @@ public struct RESPCommand: Sendable {
 
     /// Argument `index` as an integer under Redis's rules (`string2ll`: no sign `+`, no leading zeros, no
     /// spaces), or nil.
+    /// `bytes` as an integer under Redis's `string2ll` rules (optional `-`, no `+`, no leading zeros,
+    /// no spaces, no overflow): what Redis accepts as an integer argument, and nothing more.
+    public static func parseInteger(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        RESPScanning.parseInteger(bytes, from: 0, to: bytes.count)
+    }
+
     public func integer(at index: Int) -> Int? {
         withUnsafeBytes(at: index) { RESPScanning.parseInteger($0, from: 0, to: $0.count) }
     }
