@@ -220,3 +220,17 @@ func withFakeServer<T>(
         #expect(try await client.send("ECHO", "unix") == .bulkString("unix"))
     }
 }
+
+@Suite struct RESPClientCloseTests {
+    @Test("a call after close fails at once instead of hanging")
+    func callAfterClose() async throws {
+        let client = try RESPClient(address: SocketAddress("127.0.0.1:9")!)
+        client.close()
+        do {
+            try await client.send("PING")
+            Issue.record("a closed client answered")
+        } catch {
+            #expect(error.code == .connectionClosed)
+        }
+    }
+}

@@ -11,6 +11,8 @@ public final class HTTPClient: Sendable {
     private let group: EventLoopGroup
     private let ownsGroup: Bool
     private let pools = Mutex<[ObjectIdentifier: PoolBox]>([:])
+    /// Set by `shutdown`: a stopped loop runs no more tasks, so later calls fail at once instead of hanging.
+    private let isShutDown = Atomic<Bool>(false)
 
     /// Holds a loop-confined pool in a Sendable container; only its loop uses the pool.
     private struct PoolBox: @unchecked Sendable {
@@ -51,6 +53,7 @@ public final class HTTPClient: Sendable {
     ) async throws(HTTPClientError)
         -> HTTPClientResponse
     {
+        try checkOpen(upstream)
         let loop = group.next()
         let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
             loop.execute {
@@ -66,6 +69,7 @@ public final class HTTPClient: Sendable {
         _ request: HTTPClientRequest, to upstream: SocketAddress,
         onBody: @escaping @Sendable (HTTPResponseHead, ByteBuffer) -> Void
     ) async throws(HTTPClientError) -> HTTPResponseHead {
+        try checkOpen(upstream)
         let loop = group.next()
         let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
             loop.execute {
@@ -84,8 +88,16 @@ public final class HTTPClient: Sendable {
         try await execute(HTTPClientRequest(method: .GET, target: target, headers: headers), to: upstream)
     }
 
-    /// Stops the client's own loop (a shared group is left running).
+    /// Stops the client's own loop (a shared group is left running). Later calls fail with
+    /// `.connectionClosed`.
     public func shutdown() {
+        isShutDown.store(true, ordering: .releasing)
         if ownsGroup { group.shutdown() }
+    }
+
+    private func checkOpen(_ upstream: SocketAddress) throws(HTTPClientError) {
+        if isShutDown.load(ordering: .acquiring) {
+            throw HTTPClientError(.connectionClosed, "unable to send to \(upstream): the client was shut down")
+        }
     }
 }

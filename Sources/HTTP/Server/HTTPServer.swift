@@ -45,7 +45,11 @@ public final class HTTPServer: Sendable {
         var address = configuration.address
         let reusePort = group.loops.count > 1
         var boxes: [LoopBox] = []
-        for loop in group.loops {
+        // A Unix socket path has no SO_REUSEPORT: a second listener would unlink the first one's file.
+        // One loop accepts; the others stay idle (the control API, the only Unix server, uses one).
+        let accepting: [EventLoop]
+        if case .unix = address { accepting = [group.loops[0]] } else { accepting = group.loops }
+        for loop in accepting {
             let requested = address
             let configuration = self.configuration
             let router = self.router

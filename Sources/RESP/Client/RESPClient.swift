@@ -37,6 +37,7 @@ public final class RESPClient: Sendable {
     private let ownsLoop: Bool
     /// Touched on `loop` only; a box so the Sendable client can hold it.
     private let state: StateBox
+    private let isClosed = Atomic<Bool>(false)
 
     private final class StateBox: @unchecked Sendable {
         // Confined to the client's loop thread.
@@ -81,6 +82,10 @@ public final class RESPClient: Sendable {
     public func pipeline(_ commands: [[String]]) async throws(RESPClientError) -> [RESPValue] {
         // No command means no reply to wait for: the continuation below would never be resumed.
         guard !commands.isEmpty else { return [] }
+        // A closed client's loop may be stopped, and a stopped loop runs no more tasks.
+        if isClosed.load(ordering: .acquiring) {
+            throw RESPClientError(.connectionClosed, "unable to send to \(address): the client was closed")
+        }
         let result: Result<[RESPValue], RESPClientError> = await withCheckedContinuation { continuation in
             loop.execute {
                 self.withConnection { result in
@@ -114,8 +119,9 @@ public final class RESPClient: Sendable {
         return try result.get()
     }
 
-    /// Closes the connection (and stops the client's own loop).
+    /// Closes the connection (and stops the client's own loop). Later calls fail with `.connectionClosed`.
     public func close() {
+        isClosed.store(true, ordering: .releasing)
         let state = self.state
         let ownsLoop = self.ownsLoop
         let loop = self.loop
