@@ -93,6 +93,9 @@ struct DownCommand: Command {
             }
             var body = JSONObject([("volumes", .bool(volumes))])
             if let timeout { body["timeout"] = .integer(timeout) }
+            // Stopping can take up to the longest grace period: say what is happening first.
+            let running = (try? await control.get("/v1/ps").arrayValue?.count) ?? nil
+            print(" Stopping \(running.map { "\($0) instances" } ?? "the stack") in reverse dependency order...")
             let answer = try await control.post("/v1/down", .object(body))
             for name in answer.objectValue?["stopped"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                 print(" Container \(name)  Stopped")
