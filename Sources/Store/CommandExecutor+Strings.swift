@@ -27,7 +27,7 @@ extension CommandExecutor {
             CommandSpec("getset", arity: 3, flags: [.write, .denyOOM, .fast], keys: (1, 1, 1)) { executor, request in
                 let key = request.key(at: 1)
                 let old = executor.keyspace.lookupForRead(key, now: executor.now)
-                if case .hash = old { return request.replyWrongType() }
+                if let old, !old.isString { return request.replyWrongType() }
                 executor.keyspace.set(key, .makeString(request.bytes(at: 2)))
                 if let old { request.replyValue(old) } else { request.replyNull() }
             },
@@ -36,7 +36,7 @@ extension CommandExecutor {
                 guard let value = executor.keyspace.lookupForRead(key, now: executor.now) else {
                     return request.replyNull()
                 }
-                if case .hash = value { return request.replyWrongType() }
+                if !value.isString { return request.replyWrongType() }
                 executor.keyspace.remove(key)
                 request.replyValue(value)
             },
@@ -44,8 +44,8 @@ extension CommandExecutor {
                 request.reply.writeRESPArrayHeader(request.count - 1)
                 for index in 1..<request.count {
                     switch executor.keyspace.lookupForRead(request.key(at: index), now: executor.now) {
-                    case .some(.hash), .none: request.replyNull()
-                    case .some(let value): request.replyValue(value)
+                    case .some(let value) where value.isString: request.replyValue(value)
+                    case .some, .none: request.replyNull()
                     }
                 }
             },
@@ -77,7 +77,7 @@ extension CommandExecutor {
             CommandSpec("strlen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1)) { executor, request in
                 switch executor.keyspace.lookupForRead(request.key(at: 1), now: executor.now) {
                 case .none: request.reply.writeRESP(.zero)
-                case .some(.hash): request.replyWrongType()
+                case .some(.hash), .some(.list), .some(.set): request.replyWrongType()
                 case .some(.string(let bytes)): request.replyInteger(bytes.count)
                 case .some(.integer(let value)): request.replyInteger(String(value).utf8.count)
                 }
@@ -123,7 +123,7 @@ extension CommandExecutor {
         }
         let key = request.key(at: 1)
         let old = get ? keyspace.lookupForRead(key, now: now) : keyspace.lookupForWrite(key, now: now)
-        if get, case .hash = old { return request.replyWrongType() }
+        if get, let old, !old.isString { return request.replyWrongType() }
         if (nx && old != nil) || (xx && old == nil) {
             return get ? (old.map { request.replyValue($0) } ?? request.replyNull()) : request.replyNull()
         }
@@ -189,7 +189,7 @@ extension CommandExecutor {
                 return request.replyError(StoreReplies.notAnInteger)
             }
             current = value
-        case .some(.hash): return request.replyWrongType()
+        case .some(.hash), .some(.list), .some(.set): return request.replyWrongType()
         }
         let (result, overflow) = current.addingReportingOverflow(amount)
         guard !overflow else { return request.replyError(StoreReplies.overflow) }
@@ -211,7 +211,7 @@ extension CommandExecutor {
                 return request.replyError(StoreReplies.notAFloat)
             }
             current = value
-        case .some(.hash): return request.replyWrongType()
+        case .some(.hash), .some(.list), .some(.set): return request.replyWrongType()
         }
         let result = current + amount
         guard result.isFinite else { return request.replyError("ERR increment would produce NaN or Infinity") }
@@ -227,7 +227,7 @@ extension CommandExecutor {
         case .none:
             keyspace.set(key, .makeString(Array(suffix)))
             request.replyInteger(suffix.count)
-        case .some(.hash):
+        case .some(let value) where !value.isString:
             request.replyWrongType()
         case .some(let value):
             let length = keyspace.update(key) { stored -> Int in
@@ -264,7 +264,7 @@ extension CommandExecutor {
         let key = request.key(at: 1)
         let patch = request.command[3]
         let existing = keyspace.lookupForWrite(key, now: now)
-        if case .hash = existing { return request.replyWrongType() }
+        if let existing, !existing.isString { return request.replyWrongType() }
         var bytes = existing?.stringBytes ?? []
         if patch.isEmpty { return request.replyInteger(bytes.count) }
         guard offset + patch.count <= configuration.protoMaxBulkLength else {

@@ -33,6 +33,7 @@ public struct CommandTable {
     public static func standard() -> CommandTable {
         CommandTable(
             CommandExecutor.connectionCommands + CommandExecutor.serverCommands + CommandExecutor.keyCommands
-                + CommandExecutor.stringCommands + CommandExecutor.hashCommands)
+                + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
+                + CommandExecutor.setCommands)
     }
 }

@@ -21,6 +21,11 @@ public enum StoreReplies {
     /// SETRANGE/APPEND past proto-max-bulk-len.
     public static let stringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
+    /// LSET and LINDEX-style positions past either end.
+    public static let indexOutOfRange = "ERR index out of range"
+    /// A count that must not be negative (LPOP, SPOP).
+    public static let mustBePositive = "ERR value is out of range, must be positive"
+
     /// `ERR wrong number of arguments for '<name>' command`.
     public static func wrongArity(_ name: String) -> String {
         "ERR wrong number of arguments for '\(name)' command"

@@ -7,12 +7,18 @@ public enum StoreValue: Sendable {
     case integer(Int)
     /// A hash: field to value.
     case hash([StoreKey: [UInt8]])
+    /// A list, as a ring buffer of elements.
+    case list(StoreList)
+    /// A set of members.
+    case set(StoreSet)
 
     /// The type name TYPE and SCAN ... TYPE use.
     public var typeName: String {
         switch self {
         case .string, .integer: "string"
         case .hash: "hash"
+        case .list: "list"
+        case .set: "set"
         }
     }
 
@@ -21,7 +27,15 @@ public enum StoreValue: Sendable {
         switch self {
         case .string(let bytes): bytes
         case .integer(let value): Array(String(value).utf8)
-        case .hash: nil
+        case .hash, .list, .set: nil
+        }
+    }
+
+    /// Whether the value is a string (raw or integer-encoded): what the string commands accept.
+    public var isString: Bool {
+        switch self {
+        case .string, .integer: true
+        case .hash, .list, .set: false
         }
     }
 

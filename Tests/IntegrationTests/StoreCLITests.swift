@@ -39,6 +39,26 @@ import Testing
                 == "(error) WRONGTYPE Operation against a key holding the wrong kind of value\n")
     }
 
+    @Test("lists and sets work through redis-cli, and redis-benchmark's list and set tests complete")
+    func listsAndSets() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        #expect(try cli(host, port, "RPUSH", "queue", "a", "b", "c") == "3\n")
+        #expect(try cli(host, port, "--no-raw", "LRANGE", "queue", "0", "-1") == "1) \"a\"\n2) \"b\"\n3) \"c\"\n")
+        #expect(try cli(host, port, "--no-raw", "LPOP", "queue", "2") == "1) \"a\"\n2) \"b\"\n")
+        #expect(try cli(host, port, "--no-raw", "LSET", "nope", "0", "x") == "(error) ERR no such key\n")
+        #expect(try cli(host, port, "SADD", "tags", "x", "y") == "2\n")
+        #expect(try cli(host, port, "TYPE", "tags") == "set\n")
+        #expect(try cli(host, port, "--no-raw", "SMISMEMBER", "tags", "x", "z") == "1) (integer) 1\n2) (integer) 0\n")
+        let result = try runTool(
+            "redis-benchmark",
+            ["-h", host, "-p", port, "-t", "lpush,rpush,lpop,rpop,sadd,spop,lrange", "-n", "2000", "-q"],
+            timeout: 120)
+        #expect(result.status == 0, "redis-benchmark: \(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("LRANGE_600") && result.stdout.contains("SPOP:"), "\(result.stdout)")
+        #expect(!result.stdout.contains("ERR") && !result.stderr.contains("ERR"))
+    }
+
     @Test("redis-benchmark runs SET, GET and INCR to completion without an error")
     func benchmark() throws {
         let (server, host, port) = try startStore()
