@@ -19,6 +19,18 @@ public final class ClientSession {
     /// The selected database (only 0 exists).
     public var database = 0
 
+    /// Commands queued since MULTI; nil outside a transaction.
+    public var queuedCommands: [RESPCommand]?
+    /// Set when a command was refused while queueing: EXEC then answers EXECABORT.
+    public var isTransactionAborted = false
+    /// The keys this client WATCHes (a handful at most, so an array).
+    public var watchedKeys: [StoreKey] = []
+    /// Set when a watched key was written: EXEC then answers a null array.
+    public var isWatchInvalidated = false
+
+    /// Whether the client is between MULTI and EXEC/DISCARD.
+    public var isInTransaction: Bool { queuedCommands != nil }
+
     /// A session for a new connection; `isAuthenticated` is true when no password is configured.
     public init(id: Int, peer: String = "", isAuthenticated: Bool) {
         self.id = id

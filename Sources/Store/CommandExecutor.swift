@@ -76,6 +76,7 @@ public final class CommandExecutor {
 
     /// Forgets a closed connection's session.
     public func closeSession(_ session: ClientSession) {
+        endTransaction(session)
         clients.removeValue(forKey: session.id)
         statistics.connectedClients.store(clients.count, ordering: .relaxed)
     }
@@ -102,17 +103,15 @@ public final class CommandExecutor {
         let command = request.command
         guard command.count > 0 else { return }
         guard let spec = command.withUnsafeBytes(at: 0, { table.spec(named: $0) }) else {
-            request.replyError(Self.unknownCommandMessage(command))
-            return
+            return reject(&request, Self.unknownCommandMessage(command))
         }
         guard spec.accepts(argumentCount: command.count) else {
-            request.replyError(StoreReplies.wrongArity(spec.name))
-            return
+            return reject(&request, StoreReplies.wrongArity(spec.name))
         }
         if !request.client.isAuthenticated && !spec.flags.contains(.noAuth) {
-            request.replyError(StoreReplies.noAuth)
-            return
+            return reject(&request, StoreReplies.noAuth)
         }
+        if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
         spec.handler(self, &request)
     }

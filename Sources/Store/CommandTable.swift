@@ -34,6 +34,7 @@ public struct CommandTable {
         CommandTable(
             CommandExecutor.connectionCommands + CommandExecutor.serverCommands + CommandExecutor.keyCommands
                 + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
-                + CommandExecutor.setCommands)
+                + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
+                + CommandExecutor.transactionCommands)
     }
 }

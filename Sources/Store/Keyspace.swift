@@ -3,6 +3,9 @@
 /// Time is a parameter: every lookup takes `now` in Unix milliseconds (Redis's `mstime()`, cached per
 /// command), so tests drive expiry with an injected clock. Expired keys are removed lazily when touched
 /// and actively by `activeExpireCycle`. Not thread-safe: confined to the thread that owns the keyspace.
+///
+/// Every change to a key goes through the methods under "Writes" (and expiry, which calls `remove`), and
+/// each of them calls `touch`: that is the one place WATCH learns a watched key changed.
 public struct Keyspace {
     /// Keys to values.
     public private(set) var entries = DenseDictionary<StoreValue>()
@@ -14,6 +17,9 @@ public struct Keyspace {
     public private(set) var misses = 0
     /// Keys removed because their time ran out (INFO expired_keys).
     public private(set) var expiredKeys = 0
+
+    /// Watched keys to the clients watching them (WATCH), as Redis's `db->watched_keys`.
+    private var watchers: [StoreKey: [ClientSession]] = [:]
 
     /// An empty keyspace.
     public init() {}
@@ -53,6 +59,7 @@ public struct Keyspace {
 
     /// Stores `value` at `key`; a previous time to live is cleared unless `keepingTTL`.
     public mutating func set(_ key: StoreKey, _ value: StoreValue, keepingTTL: Bool = false) {
+        touch(key)
         entries.set(value, for: key)
         if !keepingTTL, !expires.isEmpty { expires.remove(key) }
     }
@@ -60,6 +67,7 @@ public struct Keyspace {
     /// Replaces the value of an existing `key` in place, keeping its time to live (INCR, APPEND, HSET...).
     public mutating func update<R>(_ key: StoreKey, _ body: (inout StoreValue) -> R) -> R? {
         guard let position = entries.position(of: key) else { return nil }
+        touch(key)
         return entries.modify(at: position, body)
     }
 
@@ -67,12 +75,17 @@ public struct Keyspace {
     @discardableResult
     public mutating func remove(_ key: StoreKey) -> Bool {
         guard entries.remove(key) != nil else { return false }
+        touch(key)
         expires.remove(key)
         return true
     }
 
     /// Removes every key.
     public mutating func removeAll() {
+        // As Redis's touchAllWatchedKeysInDb: only watched keys that existed are modified by a flush.
+        for (key, clients) in watchers where entries.position(of: key) != nil {
+            for client in clients { client.isWatchInvalidated = true }
+        }
         entries.removeAll()
         expires.removeAll()
     }
@@ -85,12 +98,17 @@ public struct Keyspace {
     /// Sets the deadline of an existing `key`.
     public mutating func setDeadline(_ deadline: Int64, for key: StoreKey) {
         precondition(entries.position(of: key) != nil, "a deadline for a missing key")
+        touch(key)
         expires.set(deadline, for: key)
     }
 
     /// Clears the deadline of `key`; returns whether it had one.
     @discardableResult
-    public mutating func removeDeadline(of key: StoreKey) -> Bool { expires.remove(key) != nil }
+    public mutating func removeDeadline(of key: StoreKey) -> Bool {
+        guard expires.remove(key) != nil else { return false }
+        touch(key)
+        return true
+    }
 
     /// Redis's active expiry: sample up to 20 keys with a deadline, remove the expired ones, and repeat
     /// while more than a quarter of a sample had expired, within `maxRounds`. Returns how many it removed.
@@ -128,6 +146,37 @@ public struct Keyspace {
         }
         return nil
     }
+
+    // MARK: - Watching
+
+    /// Marks every client watching `key` as invalidated: called by every write path. One dictionary
+    /// probe, skipped entirely while nobody watches anything.
+    @inline(__always)
+    mutating func touch(_ key: StoreKey) {
+        guard !watchers.isEmpty, let clients = watchers[key] else { return }
+        for client in clients { client.isWatchInvalidated = true }
+    }
+
+    /// Registers `client` as watching `key` (WATCH); watching a key twice is a no-op.
+    public mutating func watch(_ key: StoreKey, by client: ClientSession) {
+        guard !client.watchedKeys.contains(key) else { return }
+        client.watchedKeys.append(key)
+        watchers[key, default: []].append(client)
+    }
+
+    /// Forgets every key `client` watches and clears its invalidation (UNWATCH, EXEC, DISCARD, close).
+    public mutating func unwatchAll(by client: ClientSession) {
+        for key in client.watchedKeys {
+            guard var clients = watchers[key] else { continue }
+            clients.removeAll { $0 === client }
+            watchers[key] = clients.isEmpty ? nil : clients
+        }
+        client.watchedKeys.removeAll()
+        client.isWatchInvalidated = false
+    }
+
+    /// How many keys are watched by anyone (tests).
+    public var watchedKeyCount: Int { watchers.count }
 
     /// Resets the hit and miss counters (CONFIG RESETSTAT).
     public mutating func resetStatistics() {

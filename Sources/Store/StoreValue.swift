@@ -11,6 +11,8 @@ public enum StoreValue: Sendable {
     case list(StoreList)
     /// A set of members.
     case set(StoreSet)
+    /// A sorted set.
+    case sortedSet(StoreSortedSet)
 
     /// The type name TYPE and SCAN ... TYPE use.
     public var typeName: String {
@@ -19,6 +21,7 @@ public enum StoreValue: Sendable {
         case .hash: "hash"
         case .list: "list"
         case .set: "set"
+        case .sortedSet: "zset"
         }
     }
 
@@ -27,7 +30,7 @@ public enum StoreValue: Sendable {
         switch self {
         case .string(let bytes): bytes
         case .integer(let value): Array(String(value).utf8)
-        case .hash, .list, .set: nil
+        case .hash, .list, .set, .sortedSet: nil
         }
     }
 
@@ -35,7 +38,7 @@ public enum StoreValue: Sendable {
     public var isString: Bool {
         switch self {
         case .string, .integer: true
-        case .hash, .list, .set: false
+        case .hash, .list, .set, .sortedSet: false
         }
     }
 

@@ -59,6 +59,24 @@ import Testing
         #expect(!result.stdout.contains("ERR") && !result.stderr.contains("ERR"))
     }
 
+    @Test("MULTI, EXEC and sorted sets work through redis-cli, and redis-benchmark's ZADD and ZPOPMIN complete")
+    func transactionsAndSortedSets() throws {
+        let (server, host, port) = try startStore()
+        defer { server.stop() }
+        let script = "MULTI\nSET k 1\nINCR k\nEXEC\nZADD z 1.5 a 2 b\nZRANGE z 0 -1 WITHSCORES\n"
+        let piped = try runTool("redis-cli", ["-h", host, "-p", port, "--no-raw"], input: Data(script.utf8))
+        #expect(
+            piped.stdout
+                == "OK\nQUEUED\nQUEUED\n1) OK\n2) (integer) 2\n(integer) 2\n1) \"a\"\n2) \"1.5\"\n3) \"b\"\n4) \"2\"\n")
+        #expect(try cli(host, port, "ZSCORE", "z", "a") == "1.5\n")
+        #expect(try cli(host, port, "-3", "ZRANGE", "z", "0", "-1", "WITHSCORES") == "a\n1.5\nb\n2\n")
+        let result = try runTool(
+            "redis-benchmark", ["-h", host, "-p", port, "-t", "zadd,zpopmin", "-n", "2000", "-q"], timeout: 120)
+        #expect(result.status == 0, "redis-benchmark: \(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("ZPOPMIN:"), "\(result.stdout)")
+        #expect(!result.stdout.contains("ERR") && !result.stderr.contains("ERR"))
+    }
+
     @Test("redis-benchmark runs SET, GET and INCR to completion without an error")
     func benchmark() throws {
         let (server, host, port) = try startStore()

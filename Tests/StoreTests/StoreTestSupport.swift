@@ -24,6 +24,13 @@ final class StoreHarness {
         return executor.execute(arguments, client: client).description
     }
 
+    /// Runs one command for another client at the current time and returns the raw reply.
+    @discardableResult
+    func run(as other: ClientSession, _ arguments: String...) -> String {
+        executor.now = time
+        return executor.execute(arguments, client: other).description
+    }
+
     /// Moves the clock forward.
     func advance(milliseconds: Int64) { time += milliseconds }
 }
