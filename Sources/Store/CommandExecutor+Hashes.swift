@@ -59,6 +59,10 @@ extension CommandExecutor {
             CommandSpec("hincrby", arity: 4, flags: [.write, .denyOOM, .fast], keys: (1, 1, 1)) {
                 $0.hashIncrement(&$1)
             },
+            CommandSpec("hincrbyfloat", arity: 4, flags: [.write, .denyOOM, .fast], keys: (1, 1, 1)) {
+                $0.hashIncrementFloat(&$1)
+            },
+            CommandSpec("hscan", arity: -3, flags: [.readonly], keys: (1, 1, 1)) { $0.hashScan(&$1) },
         ]
     }
 
@@ -152,5 +156,54 @@ extension CommandExecutor {
         case .some(.overflow): request.replyError(StoreReplies.overflow)
         case .some(.value(let result)): request.replyInteger(result)
         }
+    }
+
+    func hashIncrementFloat(_ request: inout CommandRequest) {
+        guard let amount = StoreArguments.parseDouble(request.command[3]) else {
+            return request.replyError(StoreReplies.notAFloat)
+        }
+        let key = request.key(at: 1)
+        let field = request.key(at: 2)
+        enum Outcome { case value([UInt8]), notFloat, notFinite }
+        let outcome = modifyHash(key) { fields -> Outcome in
+            var current = 0.0
+            if let bytes = fields[field] {
+                guard let value = StoreArguments.parseDouble(bytes) else { return .notFloat }
+                current = value
+            }
+            let result = current + amount
+            guard result.isFinite else { return .notFinite }
+            let text = Array(StoreArguments.formatDouble(result).utf8)
+            fields[field] = text
+            return .value(text)
+        }
+        switch outcome {
+        case .none: request.replyWrongType()
+        case .some(.notFloat): request.replyError("ERR hash value is not a float")
+        case .some(.notFinite): request.replyError("ERR increment would produce NaN or Infinity")
+        case .some(.value(let text)): request.replyBulk(text)
+        }
+    }
+
+    /// HSCAN key cursor [MATCH pattern] [COUNT count]: the cursor counts fields in the dictionary's
+    /// iteration order, which holds while the hash is not modified; resuming costs O(cursor).
+    func hashScan(_ request: inout CommandRequest) {
+        guard let options = ScanOptions.parse(&request, cursorIndex: 2, allowsType: false) else { return }
+        guard let fields = readHash(&request) else { return }
+        var position = fields.index(fields.startIndex, offsetBy: min(options.cursor, fields.count))
+        var offset = min(options.cursor, fields.count)
+        var found: [[UInt8]] = []
+        var visited = 0
+        while position != fields.endIndex && visited < options.count {
+            let (field, value) = fields[position]
+            fields.formIndex(after: &position)
+            offset += 1
+            visited += 1
+            if options.matches(field) {
+                found.append(field.withUnsafeBytes { Array($0) })
+                found.append(value)
+            }
+        }
+        request.replyScan(next: position == fields.endIndex ? 0 : offset, elements: found)
     }
 }

@@ -132,48 +132,20 @@ extension CommandExecutor {
     /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the cursor is a position in the keyspace's
     /// dense key array (see `DenseDictionary` for what that guarantees).
     func scan(_ request: inout CommandRequest) {
-        guard let cursor = UInt64(request.string(at: 1)) else {
-            return request.replyError("ERR invalid cursor")
-        }
-        var pattern: [UInt8]?
-        var count = 10
-        var type: String?
-        var index = 2
-        while index < request.count {
-            guard index + 1 < request.count else { return request.replySyntaxError() }
-            if request.argument(index, is: "MATCH") {
-                pattern = request.bytes(at: index + 1)
-            } else if request.argument(index, is: "COUNT") {
-                guard let value = request.integer(at: index + 1) else { return }
-                guard value >= 1 else { return request.replySyntaxError() }
-                count = value
-            } else if request.argument(index, is: "TYPE") {
-                type = request.string(at: index + 1).lowercased()
-            } else {
-                return request.replySyntaxError()
-            }
-            index += 2
-        }
-        var position = Int(clamping: cursor)
-        var found: [StoreKey] = []
+        guard let options = ScanOptions.parse(&request, cursorIndex: 1, allowsType: true) else { return }
+        var position = options.cursor
+        var found: [[UInt8]] = []
         var visited = 0
-        while position < keyspace.entries.count && visited < count {
+        while position < keyspace.entries.count && visited < options.count {
             let key = keyspace.entries.keys[position]
             let value = keyspace.entries.values[position]
             position += 1
             visited += 1
             if let deadline = keyspace.expires[key], deadline <= now { continue }
-            if let type, value.typeName != type { continue }
-            if let pattern, !pattern.withUnsafeBytes({ p in key.withUnsafeBytes { GlobPattern.matches(p, $0) } }) {
-                continue
-            }
-            found.append(key)
+            if let type = options.type, value.typeName != type { continue }
+            if options.matches(key) { found.append(key.withUnsafeBytes { Array($0) }) }
         }
-        let next = position >= keyspace.entries.count ? 0 : position
-        request.reply.writeRESPArrayHeader(2)
-        request.replyBulk(String(next))
-        request.reply.writeRESPArrayHeader(found.count)
-        for key in found { key.withUnsafeBytes { request.reply.writeRESPBulkString($0) } }
+        request.replyScan(next: position >= keyspace.entries.count ? 0 : position, elements: found)
     }
 
     func rename(_ request: inout CommandRequest) {

@@ -55,10 +55,28 @@ extension CommandExecutor {
             },
             CommandSpec("sunion", arity: -2, flags: [.readonly], keys: (1, -1, 1)) { $0.setAlgebra(&$1, .union) },
             CommandSpec("sdiff", arity: -2, flags: [.readonly], keys: (1, -1, 1)) { $0.setAlgebra(&$1, .difference) },
+            CommandSpec("sscan", arity: -3, flags: [.readonly], keys: (1, 1, 1)) { $0.setScan(&$1) },
         ]
     }
 
     /// The set at argument `index`: empty when the key is missing, nil after a WRONGTYPE reply.
+    /// SSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is a position in the member array,
+    /// with `DenseDictionary`'s guarantees (removal moves the last member into the hole).
+    func setScan(_ request: inout CommandRequest) {
+        guard let options = ScanOptions.parse(&request, cursorIndex: 2, allowsType: false) else { return }
+        guard let set = readSet(&request, at: 1) else { return }
+        var position = options.cursor
+        var found: [[UInt8]] = []
+        var visited = 0
+        while position < set.count && visited < options.count {
+            let member = set.members[position]
+            position += 1
+            visited += 1
+            if options.matches(member) { found.append(member.withUnsafeBytes { Array($0) }) }
+        }
+        request.replyScan(next: position >= set.count ? 0 : position, elements: found)
+    }
+
     func readSet(_ request: inout CommandRequest, at index: Int) -> StoreSet? {
         switch keyspace.lookupForRead(request.key(at: index), now: now) {
         case .none: return StoreSet()

@@ -48,6 +48,7 @@ extension CommandExecutor {
             },
             CommandSpec("zpopmin", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.zpop(&$1, max: false) },
             CommandSpec("zpopmax", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.zpop(&$1, max: true) },
+            CommandSpec("zscan", arity: -3, flags: [.readonly], keys: (1, 1, 1)) { $0.zscan(&$1) },
         ]
     }
 
@@ -57,6 +58,30 @@ extension CommandExecutor {
         case .none: return StoreSortedSet()
         case .some(.sortedSet(let zset)): return zset
         case .some: request.replyWrongType(); return nil
+        }
+    }
+
+    /// ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is a rank, so a member added or
+    /// removed below it between calls shifts what the next call sees by one. Scores are bulk strings in
+    /// every protocol, as Redis replies them.
+    func zscan(_ request: inout CommandRequest) {
+        guard let options = ScanOptions.parse(&request, cursorIndex: 2, allowsType: false) else { return }
+        guard let zset = readSortedSet(&request, at: 1) else { return }
+        var position = options.cursor
+        var found: [StoreSortedSet.Entry] = []
+        var visited = 0
+        while position < zset.count && visited < options.count {
+            let entry = zset.entries[position]
+            position += 1
+            visited += 1
+            if options.matches(entry.member) { found.append(entry) }
+        }
+        request.reply.writeRESPArrayHeader(2)
+        request.replyBulk(String(position >= zset.count ? 0 : position))
+        request.reply.writeRESPArrayHeader(found.count * 2)
+        for entry in found {
+            entry.member.withUnsafeBytes { request.reply.writeRESPBulkString($0) }
+            request.reply.writeRESPDouble(entry.score, protocol: .resp2)
         }
     }
 
