@@ -8,6 +8,19 @@ public final class ClientSession {
     public let id: Int
     /// The peer's address as `ip:port`, for CLIENT LIST and logs.
     public let peer: String
+    /// The address the client connected to, `ip:port` (CLIENT LIST's laddr).
+    public let localAddress: String
+    /// The socket's descriptor, for CLIENT LIST (-1 without a socket).
+    public let fd: Int32
+    /// When the connection was accepted, Unix milliseconds (CLIENT LIST's age).
+    public let createdAt: Int64
+    /// When the client last ran a command, Unix milliseconds (CLIENT LIST's idle).
+    public var lastInteraction: Int64
+    /// The last command's name, `container|subcommand` for CLIENT, CONFIG and the like ("NULL" before
+    /// the first, as Redis shows it).
+    public var lastCommand = "NULL"
+    /// Closes the connection now (CLIENT KILL, SHUTDOWN); set by the server, nil without a socket.
+    public var closeConnection: (() -> Void)?
     /// CLIENT SETNAME's name; empty when none.
     public var name = ""
     /// RESP2 until HELLO 3.
@@ -32,9 +45,16 @@ public final class ClientSession {
     public var isInTransaction: Bool { queuedCommands != nil }
 
     /// A session for a new connection; `isAuthenticated` is true when no password is configured.
-    public init(id: Int, peer: String = "", isAuthenticated: Bool) {
+    public init(
+        id: Int, peer: String = "", localAddress: String = "", fd: Int32 = -1, createdAt: Int64 = 0,
+        isAuthenticated: Bool
+    ) {
         self.id = id
         self.peer = peer
+        self.localAddress = localAddress
+        self.fd = fd
+        self.createdAt = createdAt
+        self.lastInteraction = createdAt
         self.isAuthenticated = isAuthenticated
     }
 }

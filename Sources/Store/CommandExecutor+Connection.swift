@@ -1,7 +1,8 @@
 import Core
 import RESP
 
-/// Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT, COMMAND.
+/// Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT, COMMAND (CLIENT's subcommands
+/// are in `CommandExecutor+Clients.swift`).
 extension CommandExecutor {
     static var connectionCommands: [CommandSpec] {
         [
@@ -125,29 +126,6 @@ extension CommandExecutor {
 
     static func isValidClientName(_ name: String) -> Bool {
         name.utf8.allSatisfy { $0 > 32 && $0 < 127 }
-    }
-
-    func client(_ request: inout CommandRequest) {
-        let subcommand = request.string(at: 1).lowercased()
-        switch (subcommand, request.count) {
-        case ("id", 2):
-            request.replyInteger(request.client.id)
-        case ("getname", 2):
-            if request.client.name.isEmpty { request.replyNull() } else { request.replyBulk(request.client.name) }
-        case ("setname", 3):
-            let name = request.string(at: 2)
-            guard Self.isValidClientName(name) || name.isEmpty else {
-                return request.replyError("ERR Client names cannot contain spaces, newlines or special characters.")
-            }
-            request.client.name = name
-            request.replyOK()
-        case ("setinfo", 4):
-            request.replyOK()  // redis-py 5+ sends lib-name/lib-ver; accepted and ignored.
-        case ("id", _), ("getname", _), ("setname", _), ("setinfo", _):
-            request.replyError(StoreReplies.wrongArity("client|\(subcommand)"))
-        default:
-            request.replyError(StoreReplies.unknownSubcommand(request.string(at: 1), of: "client"))
-        }
     }
 
     func command(_ request: inout CommandRequest) {

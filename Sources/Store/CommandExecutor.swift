@@ -66,8 +66,10 @@ public final class CommandExecutor {
     // MARK: - Clients
 
     /// Opens a session for a new connection.
-    public func openSession(peer: String = "") -> ClientSession {
-        let session = ClientSession(id: nextClientID, peer: peer, isAuthenticated: configuration.requirePass.isEmpty)
+    public func openSession(peer: String = "", localAddress: String = "", fd: Int32 = -1) -> ClientSession {
+        let session = ClientSession(
+            id: nextClientID, peer: peer, localAddress: localAddress, fd: fd, createdAt: clock(),
+            isAuthenticated: configuration.requirePass.isEmpty)
         nextClientID += 1
         clients[session.id] = session
         statistics.connectedClients.store(clients.count, ordering: .relaxed)
@@ -111,6 +113,10 @@ public final class CommandExecutor {
         if !request.client.isAuthenticated && !spec.flags.contains(.noAuth) {
             return reject(&request, StoreReplies.noAuth)
         }
+        request.client.lastInteraction = now
+        request.client.lastCommand =
+            spec.hasSubcommands && command.count >= 2
+            ? spec.name + "|" + command.string(at: 1).lowercased() : spec.name
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
         spec.handler(self, &request)

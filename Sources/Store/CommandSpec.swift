@@ -17,6 +17,9 @@ public struct CommandSpec {
     public var keyStep: Int
     /// Runs the command on the keyspace's thread and writes its reply.
     public var handler: CommandHandler
+    /// Whether the first argument names a subcommand (CLIENT LIST), so CLIENT LIST's `cmd=` shows
+    /// `client|list` as Redis does.
+    public var hasSubcommands: Bool
 
     /// A table row.
     public init(
@@ -30,7 +33,14 @@ public struct CommandSpec {
         self.lastKey = keys.last
         self.keyStep = keys.step
         self.handler = handler
+        self.hasSubcommands = Self.containers.contains(name)
     }
+
+    /// The commands whose first argument is a subcommand, as Redis's container commands.
+    static let containers: Set<String> = [
+        "client", "command", "config", "object", "memory", "pubsub", "script", "acl", "cluster", "function",
+        "xinfo", "latency", "slowlog", "module",
+    ]
 
     /// Whether `count` arguments (the name included) satisfy the arity.
     @inlinable

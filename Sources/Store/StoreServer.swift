@@ -59,7 +59,10 @@ public final class StoreServer: @unchecked Sendable {
             return
         }
         connection.maxInbound = executor.configuration.queryBufferLimit
-        let session = executor.openSession(peer: connection.remoteAddress?.description ?? "")
+        let session = executor.openSession(
+            peer: connection.remoteAddress?.description ?? "", localAddress: listener?.address.description ?? "",
+            fd: connection.fd)
+        session.closeConnection = { [weak connection] in connection?.close() }
         connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
         }
