@@ -31,6 +31,9 @@ public final class CommandExecutor {
     public private(set) var clients: [Int: ClientSession] = [:]
     /// When the executor was created, Unix milliseconds (INFO uptime_in_seconds).
     public let startedAt: Int64
+    /// Called by SHUTDOWN with what it asked for and the client that sent it; the server sets it to close
+    /// everything and end the process. Nil (tests): SHUTDOWN only closes the caller.
+    public var shutdownHandler: ((ShutdownSave, ClientSession) -> Void)?
     /// Random numbers for RANDOMKEY and expiry sampling.
     var generator = SystemRandomNumberGenerator()
 

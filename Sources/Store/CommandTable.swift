@@ -35,6 +35,6 @@ public struct CommandTable {
             CommandExecutor.connectionCommands + CommandExecutor.serverCommands + CommandExecutor.keyCommands
                 + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
                 + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
-                + CommandExecutor.transactionCommands)
+                + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands)
     }
 }

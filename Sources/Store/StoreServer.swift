@@ -2,13 +2,21 @@ import Core
 import RESP
 import Reactor
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The store's RESP server: one event loop thread that accepts every connection and owns the keyspace,
 /// Redis's model, so commands need no locks and run in arrival order.
 ///
 /// Everything but `start()` and `statistics` is confined to the loop thread.
 public final class StoreServer: @unchecked Sendable {
-    // @unchecked Sendable: `executor`, `listener` and `expiryTimer` are touched only on `loop`'s thread
-    // (created inside `loop.submit`); `loop` and `statistics` are Sendable.
+    // @unchecked Sendable: `executor`, `listener`, `expiryTimer` and `signalWatcher` are touched only on
+    // `loop`'s thread (created inside `loop.submit`); `loop`, `statistics` and `exit` are Sendable.
+
+    /// The signals that shut the server down gracefully. `main` blocks them before any thread starts
+    /// (`SignalWatcher.block`), so they arrive only through the loop's signalfd.
+    public static let shutdownSignals: [Int32] = [SIGTERM, SIGINT]
 
     /// The thread that owns the keyspace.
     public let loop: EventLoop
@@ -19,11 +27,18 @@ public final class StoreServer: @unchecked Sendable {
     private var executor: CommandExecutor?
     private var listener: Listener?
     private var expiryTimer: RepeatingTimer?
+    private var signalWatcher: SignalWatcher?
+    private let exit: @Sendable (Int32) -> Void
 
-    /// A server for `configuration`; nothing listens until `start()`.
-    public init(configuration: StoreConfiguration, logger: Logger) throws(IOError) {
+    /// A server for `configuration`; nothing listens until `start()`. `exit` ends the process after a
+    /// SHUTDOWN or a shutdown signal (tests pass their own).
+    public init(
+        configuration: StoreConfiguration, logger: Logger,
+        exit: @escaping @Sendable (Int32) -> Void = { Glibc.exit($0) }
+    ) throws(IOError) {
         self.configuration = configuration
         self.logger = logger
+        self.exit = exit
         self.statistics = StoreStatistics()
         self.loop = try EventLoop.start(name: "store")
     }
@@ -43,6 +58,19 @@ public final class StoreServer: @unchecked Sendable {
             executor.boundPort = listener.address.port ?? 0
             let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
             self.expiryTimer = self.loop.scheduleRepeating(every: interval) { executor.runActiveExpiry() }
+            executor.shutdownHandler = { [unowned self] save, client in
+                self.logger.info("shutdown requested by a client", ["id": client.id, "addr": client.peer])
+                if save == .save {
+                    self.logger.info("SAVE requested at shutdown, but there is no persistence yet: nothing saved")
+                }
+                // Next turn of the loop: the caller's connection is mid-read here, its output borrowed.
+                self.loop.executeOnLoop { self.shutdown() }
+            }
+            self.signalWatcher = try SignalWatcher(loop: self.loop, signals: Self.shutdownSignals) {
+                [unowned self] signal in
+                self.logger.info("received \(signal == SIGINT ? "SIGINT" : "SIGTERM"), shutting down")
+                self.shutdown()
+            }
             return listener.address
         }
     }
@@ -66,5 +94,20 @@ public final class StoreServer: @unchecked Sendable {
         connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
         }
+    }
+
+    /// Stops accepting, closes every client and ends the process with status 0 (Redis's
+    /// `prepareForShutdown` then `exit(0)`). Runs on the loop thread, from a command or a signal.
+    private func shutdown() {
+        listener?.close()
+        expiryTimer?.cancel()
+        if let executor {
+            for client in executor.clients.values.sorted(by: { $0.id < $1.id }) {
+                client.shouldClose = true
+                client.closeConnection?()
+            }
+        }
+        logger.info("store is now ready to exit, bye bye")
+        exit(0)
     }
 }

@@ -30,6 +30,10 @@ let usage = """
 
     """
 
+// Before any thread starts: SIGTERM and SIGINT arrive through the server loop's signalfd (a graceful
+// shutdown), and a thread created earlier would not have them blocked.
+SignalWatcher.block(StoreServer.shutdownSignals)
+
 func fail(_ message: String) -> Never {
     Logger.standardError("store: \(message)\n\n\(usage)")
     exit(64)
@@ -66,51 +70,61 @@ if configuration.logLevel == "warning" { logger.minimumLevel = .warning }
 // Ignore SIGPIPE: a client that vanishes mid-reply must not end the process.
 signal(SIGPIPE, SIG_IGN)
 
-let server: StoreServer
-let address: SocketAddress
-do {
-    server = try StoreServer(configuration: configuration, logger: logger)
-    address = try await server.start()
-} catch {
-    logger.error("unable to start", ["error": "\(error)"])
-    exit(1)
-}
-
-var metricsField = "off"
-/// The metrics server; kept here so it lives as long as the process.
-nonisolated(unsafe) var metricsServer: HTTPServer?
-if configuration.effectiveMetricsPort >= 0,
-    let metricsAddress = SocketAddress(host: configuration.bind, port: configuration.effectiveMetricsPort)
-{
-    let registry = MetricsRegistry()
-    StoreMetrics.register(server.statistics, in: registry)
-    let loop = server.loop
-    registry.addCollector { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
-    var router = Router()
-    router.get("/metrics") { _, responder in
-        var body = ByteBuffer()
-        registry.render(into: &body)
-        responder.respond(HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: body))
-    }
+/// Starts the server and the metrics endpoint. Top-level code stays synchronous so the main thread keeps
+/// the signal mask set above (an async top-level would run on a runtime thread that never had it).
+@Sendable func serve(configuration: StoreConfiguration, logger: Logger) async {
+    let server: StoreServer
+    let address: SocketAddress
     do {
-        let http = try HTTPServer(
-            configuration: HTTPServerConfiguration(address: metricsAddress, loopCount: 1, serverName: nil),
-            router: router)
-        metricsField = "\(try await http.start())"
-        metricsServer = http
+        server = try StoreServer(configuration: configuration, logger: logger)
+        address = try await server.start()
+        storeServer = server
     } catch {
-        logger.error("unable to start the metrics endpoint", ["error": "\(error)"])
+        logger.error("unable to start", ["error": "\(error)"])
         exit(1)
     }
+    var metricsField = "off"
+    if configuration.effectiveMetricsPort >= 0,
+        let metricsAddress = SocketAddress(host: configuration.bind, port: configuration.effectiveMetricsPort)
+    {
+        let registry = MetricsRegistry()
+        StoreMetrics.register(server.statistics, in: registry)
+        let loop = server.loop
+        registry.addCollector { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
+        var router = Router()
+        router.get("/metrics") { _, responder in
+            var body = ByteBuffer()
+            registry.render(into: &body)
+            responder.respond(HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: body))
+        }
+        do {
+            let http = try HTTPServer(
+                configuration: HTTPServerConfiguration(address: metricsAddress, loopCount: 1, serverName: nil),
+                router: router)
+            metricsField = "\(try await http.start())"
+            metricsServer = http
+        } catch {
+            logger.error("unable to start the metrics endpoint", ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    // The password is deliberately absent from this line: only whether one is set.
+    logger.info(
+        "ready to accept connections",
+        [
+            "address": address, "metrics_address": metricsField, "maxclients": configuration.maxClients,
+            "requirepass": configuration.requirePass.isEmpty ? "no" : "yes", "version": CommandExecutor.redisVersion,
+        ])
 }
 
-// The password is deliberately absent from this line: only whether one is set.
-logger.info(
-    "ready to accept connections",
-    [
-        "address": address, "metrics_address": metricsField, "maxclients": configuration.maxClients,
-        "requirepass": configuration.requirePass.isEmpty ? "no" : "yes", "version": CommandExecutor.redisVersion,
-    ])
+/// The servers; kept here so they live as long as the process.
+nonisolated(unsafe) var metricsServer: HTTPServer?
+nonisolated(unsafe) var storeServer: StoreServer?
 
-// Serve until SIGINT/SIGTERM (default dispositions end the process; persistence comes in a later slice).
+let startConfiguration = configuration
+let startLogger = logger
+Task.detached { await serve(configuration: startConfiguration, logger: startLogger) }
+
+// Serve until SHUTDOWN, SIGTERM or SIGINT: the server's loop closes everything and exits 0.
 while true { pause() }

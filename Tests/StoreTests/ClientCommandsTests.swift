@@ -72,3 +72,21 @@ import Testing
         #expect(store.client.shouldClose)
     }
 }
+
+@Suite struct ShutdownCommandTests {
+    @Test("SHUTDOWN hands SAVE or NOSAVE to the server and replies nothing; bad options are errors")
+    func shutdown() {
+        let store = StoreHarness()
+        var requests: [CommandExecutor.ShutdownSave] = []
+        store.executor.shutdownHandler = { save, _ in requests.append(save) }
+        #expect(store.run("SHUTDOWN") == "")
+        #expect(store.client.shouldClose)
+        #expect(store.run("SHUTDOWN", "NOSAVE") == "")
+        #expect(store.run("SHUTDOWN", "save", "NOW", "FORCE") == "")
+        #expect(requests == [.configured, .noSave, .save])
+        #expect(store.run("SHUTDOWN", "SAVE", "NOSAVE") == "-ERR syntax error\r\n")
+        #expect(store.run("SHUTDOWN", "LATER") == "-ERR syntax error\r\n")
+        #expect(store.run("SHUTDOWN", "ABORT") == "-ERR No shutdown in progress.\r\n")
+        #expect(requests.count == 3)
+    }
+}
