@@ -508,9 +508,8 @@ struct ConfigCommand: Command {
 
     func run() async throws -> Int32 {
         let configuration = global.configuration
-        let files = configuration.files.map { $0.hasPrefix("/") ? $0 : configuration.rootDirectory + "/" + $0 }
-        let spec = try StackSpec.load(files: files, environment: configuration.environment)
-            .selecting(profiles: configuration.profiles)
+        // The same loader as `stack up`, so both resolve the env file and paths alike.
+        let spec = try StackBootstrap.load(configuration).selecting(profiles: configuration.profiles)
         var allocator = AddressAllocator(subnet: spec.subnet)
         let instances = try spec.resolveInstances(allocator: &allocator, rootDirectory: configuration.rootDirectory)
         print(spec.renderConfiguration(instances: instances))

@@ -147,9 +147,5 @@ case .run(let command, let name):
     var unblocked = sigset_t()
     sigemptyset(&unblocked)
     pthread_sigmask(SIG_SETMASK, &unblocked, nil)
-    if name == "supervise" {
-        // On the main thread, before the supervisor starts any thread: it takes these through signalfds.
-        SignalWatcher.block(StackSupervisor.handledSignals)
-    }
     exit(runBlocking(command))
 }

@@ -11,7 +11,7 @@ import Testing
 
 /// One loop with a ChildWatcher shared by these tests: SIGCHLD can have one reader per process.
 private let processLoop: EventLoop = {
-    ChildWatcher.blockChildSignals()
+    SignalWatcher.block([SIGCHLD])
     let loop = try! EventLoop.start(name: "process-tests")
     let ready = Atomic<Bool>(false)
     loop.execute {

@@ -7,7 +7,7 @@ import Core
 
 /// Reaps watched child processes the moment they exit, through a signalfd for SIGCHLD on an event loop.
 ///
-/// Create it on the loop thread; SIGCHLD must be blocked in every thread (call `blockChildSignals()` in
+/// Create it on the loop thread; SIGCHLD must be blocked in every thread (call `SignalWatcher.block([SIGCHLD])` in
 /// `main` before starting any thread, so no thread takes the signal). Only pids handed to `watch` are
 /// reaped, so other code in the process (Foundation's `Process`) keeps its own children. With
 /// `reapsOrphans` (the supervisor, which owns every child of its process) it also becomes a child
@@ -20,12 +20,6 @@ public final class ChildWatcher: Selectable, LoopClosable {
     private var sweep: RepeatingTimer?
     private let reapsOrphans: Bool
     private var watched: Set<Int32> = []
-
-    /// Blocks SIGCHLD in the calling thread; threads started afterwards inherit the mask.
-    public static func blockChildSignals() {
-        var signals: [Int32] = [SIGCHLD]
-        _ = cshim_block_signals(&signals, 1)
-    }
 
     /// Starts watching; `onExit(pid, status)` runs on the loop thread for every reaped watched child
     /// (and, with `reapsOrphans`, for every other reaped process too).

@@ -31,6 +31,14 @@ public enum StackBootstrap {
     }
 }
 
+extension StackBootstrap {
+    /// The validated manifest exactly as `stack up` and the supervisor read it (files and env file
+    /// relative to the project directory), without generating secrets: for `stack config`.
+    public static func load(_ configuration: SupervisorConfiguration) throws -> StackSpec {
+        try StackLoader.load(configuration, generateSecrets: false).0
+    }
+}
+
 /// Loads the manifest the way both `stack up` and the supervisor do.
 enum StackLoader {
     /// Reads and validates the layered manifest with its env file. With `generateSecrets`, declared
