@@ -131,6 +131,16 @@ int cshim_pipe2(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int cshim_socket(int domain, int type) { return socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); }
 
 int cshim_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+int cshim_fork_snapshot_child(void) {
+    pid_t pid = fork();
+    if (pid == 0) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    return pid;
+}
+int cshim_waitpid_nohang(int pid, int *status) {
+    int r;
+    do { r = waitpid(pid, status, WNOHANG); } while (r < 0 && errno == EINTR);
+    return r;
+}
 int cshim_wifexited(int status) { return WIFEXITED(status); }
 int cshim_wexitstatus(int status) { return WEXITSTATUS(status); }
 int cshim_wifsignaled(int status) { return WIFSIGNALED(status); }

@@ -67,13 +67,20 @@ extension CommandExecutor {
                         "ERR CONFIG SET failed (possibly related to argument '\(name)') - \(problem)")
                 }
             }
+            let previous = configuration
             configuration = updated
+            if let problem = applyConfigurationChange(from: previous) {
+                configuration = previous
+                return request.replyError("ERR CONFIG SET failed - \(problem)")
+            }
             request.replyOK()
         case "resetstat" where request.count == 2:
             keyspace.resetStatistics()
             commandsProcessedBase = commandsProcessed
             request.replyOK()
-        case "get", "set", "resetstat":
+        case "rewrite" where request.count == 2:
+            rewriteConfigurationFile(&request)
+        case "get", "set", "resetstat", "rewrite":
             request.replyError(StoreReplies.wrongArity("config|\(subcommand)"))
         default:
             request.replyError(StoreReplies.unknownSubcommand(request.string(at: 1), of: "config"))
@@ -130,11 +137,7 @@ extension CommandExecutor {
                 "mem_allocator:libc",
             ]
         case "persistence":
-            lines = [
-                "# Persistence", "loading:0", "rdb_changes_since_last_save:0", "rdb_bgsave_in_progress:0",
-                "rdb_last_save_time:\(startedAt / 1000)", "rdb_last_bgsave_status:ok",
-                "aof_enabled:\(configuration.appendOnly ? 1 : 0)", "aof_rewrite_in_progress:0",
-            ]
+            lines = persistenceInfo()
         case "stats":
             lines = [
                 "# Stats", "total_connections_received:\(statistics.connectionsReceived.load(ordering: .relaxed))",

@@ -138,6 +138,9 @@ extension CommandExecutor {
         case .wrongType:
             request.replyWrongType()
         case .done(let popped):
+            // Which members went is random: replicas and the AOF must remove the same ones.
+            request.propagation =
+                popped.isEmpty ? [] : [RESPCommand([Array("SREM".utf8), request.bytes(at: 1)] + popped.map(\.bytes))]
             guard count != nil else { return popped[0].withUnsafeBytes { request.reply.writeRESPBulkString($0) } }
             request.replySet(popped)
         }

@@ -24,13 +24,16 @@ extension CommandExecutor {
         var save = false
         var noSave = false
         var abort = false
+        var force = false
         for index in 1..<max(1, request.count) {
             if request.argument(index, is: "NOSAVE") {
                 noSave = true
             } else if request.argument(index, is: "SAVE") {
                 save = true
-            } else if request.argument(index, is: "NOW") || request.argument(index, is: "FORCE") {
-                continue  // No replicas to wait for and no save that could fail: both are what we do anyway.
+            } else if request.argument(index, is: "NOW") {
+                continue  // A shutdown here never waits for lagging replicas: NOW is what we do anyway.
+            } else if request.argument(index, is: "FORCE") {
+                force = true
             } else if request.argument(index, is: "ABORT") {
                 abort = true
             } else {
@@ -40,7 +43,36 @@ extension CommandExecutor {
         if (save && noSave) || (abort && request.count != 2) { return request.replySyntaxError() }
         // A shutdown here never waits, so there is never one in progress to abort.
         if abort { return request.replyError("ERR No shutdown in progress.") }
+        let mode: ShutdownSave = save ? .save : noSave ? .noSave : .configured
+        guard prepareForShutdown(mode) || force else {
+            return request.replyError("ERR Errors trying to SHUTDOWN. Check logs.")
+        }
         request.client.shouldClose = true
-        shutdownHandler?(save ? .save : noSave ? .noSave : .configured, request.client)
+        shutdownHandler?(mode, request.client)
+    }
+
+    /// Redis's `prepareForShutdown`: stops persistence children, saves a snapshot when asked (or when save
+    /// rules exist and NOSAVE was not given), and syncs the AOF. Returns false when the save failed: the
+    /// caller then stays up, as Redis does, rather than lose data.
+    public func prepareForShutdown(_ mode: ShutdownSave) -> Bool {
+        killPersistenceChildren()
+        if let appendOnlyLog {
+            do {
+                if isPropagating { flushPropagation() }
+                try appendOnlyLog.synchronize()
+            } catch {
+                logger.warning("unable to sync the append only file at shutdown", ["error": "\(error)"])
+            }
+        }
+        let hasRules = !(SaveRules(configuration.save)?.rules.isEmpty ?? true)
+        guard mode == .save || (mode == .configured && hasRules) else { return true }
+        do {
+            logger.info("saving the final RDB snapshot before exiting")
+            try saveSnapshot()
+            return true
+        } catch {
+            logger.warning("error trying to save the DB, can't exit", ["error": "\(error)"])
+            return false
+        }
     }
 }

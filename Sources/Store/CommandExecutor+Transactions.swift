@@ -67,9 +67,16 @@ extension CommandExecutor {
             return request.reply.writeRESPNullArray(protocol: client.protocolVersion)
         }
         request.reply.writeRESPArrayHeader(queued.count)
+        isExecutingTransaction = true
+        hasPropagatedMulti = false
         for command in queued {
             request.command = command
             execute(&request)
+        }
+        isExecutingTransaction = false
+        if hasPropagatedMulti {
+            hasPropagatedMulti = false
+            propagate(Self.command("EXEC"))
         }
     }
 

@@ -36,6 +36,30 @@ public final class CommandExecutor {
     public var shutdownHandler: ((ShutdownSave, ClientSession) -> Void)?
     /// Random numbers for RANDOMKEY and expiry sampling.
     var generator = SystemRandomNumberGenerator()
+    /// Where writes are propagated besides the AOF (replicas); nil: nowhere.
+    public var propagationSink: (any PropagationSink)? {
+        didSet { updatePropagation() }
+    }
+    /// The append-only file when `appendonly yes`; written before every batch's replies leave.
+    public var appendOnlyLog: AppendOnlyLog? {
+        didSet { updatePropagation() }
+    }
+    /// Whether anything consumes propagated writes: when nothing does, the command path skips all of it.
+    public private(set) var isPropagating = false
+    /// Called when an AOF write fails under `appendfsync always`; the server ends the process.
+    public var appendFailureHandler: ((any Error) -> Void)?
+    /// The config file the server started with (CONFIG REWRITE), nil when none.
+    public var configurationFilePath: String?
+    /// Snapshot and AOF children and outcomes.
+    public var persistence = PersistenceState()
+    /// Where persistence and replication events are logged (the server's logger; tests keep the default).
+    public var logger = Logger(program: "store", minimumLevel: .warning)
+    /// The current batch's propagated commands, handed to `propagationSink` at the end of the batch.
+    var propagationBuffer = ByteBuffer()
+    /// Set while EXEC runs its queue, so its writes are propagated inside MULTI ... EXEC.
+    var isExecutingTransaction = false
+    /// Whether the running EXEC has propagated its MULTI yet.
+    var hasPropagatedMulti = false
 
     private var table = CommandTable([])
     private var nextClientID = 1
@@ -58,6 +82,11 @@ public final class CommandExecutor {
 
     /// The command table.
     public var commands: CommandTable { table }
+
+    private func updatePropagation() {
+        isPropagating = propagationSink != nil || appendOnlyLog != nil
+        keyspace.recordsExpirations = isPropagating
+    }
 
     /// The real clock: Unix time in milliseconds.
     public static func wallClockMilliseconds() -> Int64 {
@@ -100,6 +129,7 @@ public final class CommandExecutor {
             if client.shouldClose { break }
         }
         swap(&request.reply, &output)
+        if isPropagating { flushPropagation() }
         publishStatistics()
     }
 
@@ -122,13 +152,17 @@ public final class CommandExecutor {
             ? spec.name + "|" + command.string(at: 1).lowercased() : spec.name
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
+        guard isPropagating else { return spec.handler(self, &request) }
+        let dirtyBefore = keyspace.dirty
         spec.handler(self, &request)
+        propagateAfter(&request, spec, dirtyBefore: dirtyBefore)
     }
 
     /// Executes `arguments` for `client` at the current `now` and returns the reply bytes (tests).
     public func execute(_ arguments: [String], client: ClientSession) -> ByteBuffer {
         var request = CommandRequest(command: RESPCommand(arguments), client: client)
         execute(&request)
+        if isPropagating { flushPropagation() }
         return request.reply
     }
 
@@ -159,6 +193,7 @@ public final class CommandExecutor {
     public func runActiveExpiry() {
         now = clock()
         keyspace.activeExpireCycle(now: now, using: &generator)
+        if isPropagating { flushPropagation() }
         publishStatistics()
     }
 }

@@ -12,6 +12,9 @@ public struct CommandRequest {
     public let client: ClientSession
     /// Where the reply goes.
     public var reply: ByteBuffer
+    /// What a write command propagates to the AOF and the replicas instead of itself, when it is not
+    /// deterministic (SPOP propagates SREM of what it popped); nil: the executor decides.
+    public var propagation: [RESPCommand]?
 
     /// A request for `command` from `client`, replying into `reply`.
     public init(command: RESPCommand, client: ClientSession, reply: ByteBuffer = ByteBuffer()) {

@@ -17,6 +17,15 @@ public struct Keyspace {
     public private(set) var misses = 0
     /// Keys removed because their time ran out (INFO expired_keys).
     public private(set) var expiredKeys = 0
+    /// Changes since start, as Redis's `server.dirty`: every write adds one. The executor compares it
+    /// before and after a command to know whether to propagate it; the save rules count it.
+    public private(set) var dirty = 0
+    /// When set (a master with an AOF or replicas), keys removed by expiry are collected in
+    /// `expiredKeysToPropagate`, so a DEL reaches the log and the replicas (replicas never expire keys
+    /// on their own data: they wait for the master's DEL, as Redis's do).
+    public var recordsExpirations = false
+    /// Keys expired since the executor last drained them; see `recordsExpirations`.
+    public var expiredKeysToPropagate: [StoreKey] = []
 
     /// Watched keys to the clients watching them (WATCH), as Redis's `db->watched_keys`.
     private var watchers: [StoreKey: [ClientSession]] = [:]
@@ -50,8 +59,7 @@ public struct Keyspace {
     @discardableResult
     public mutating func expireIfNeeded(_ key: StoreKey, now: Int64) -> Bool {
         guard let deadline = expires[key], deadline <= now else { return false }
-        remove(key)
-        expiredKeys += 1
+        removeExpired(key)
         return true
     }
 
@@ -60,6 +68,7 @@ public struct Keyspace {
     /// Stores `value` at `key`; a previous time to live is cleared unless `keepingTTL`.
     public mutating func set(_ key: StoreKey, _ value: StoreValue, keepingTTL: Bool = false) {
         touch(key)
+        dirty &+= 1
         entries.set(value, for: key)
         if !keepingTTL, !expires.isEmpty { expires.remove(key) }
     }
@@ -68,6 +77,7 @@ public struct Keyspace {
     public mutating func update<R>(_ key: StoreKey, _ body: (inout StoreValue) -> R) -> R? {
         guard let position = entries.position(of: key) else { return nil }
         touch(key)
+        dirty &+= 1
         return entries.modify(at: position, body)
     }
 
@@ -76,8 +86,19 @@ public struct Keyspace {
     public mutating func remove(_ key: StoreKey) -> Bool {
         guard entries.remove(key) != nil else { return false }
         touch(key)
+        dirty &+= 1
         expires.remove(key)
         return true
+    }
+
+    /// Removes a key whose time ran out: counted in `expiredKeys`, not in `dirty` (the command that
+    /// found it did not change anything), collected for propagation when `recordsExpirations`.
+    private mutating func removeExpired(_ key: StoreKey) {
+        guard entries.remove(key) != nil else { return }
+        touch(key)
+        expires.remove(key)
+        expiredKeys += 1
+        if recordsExpirations { expiredKeysToPropagate.append(key) }
     }
 
     /// Removes every key.
@@ -86,6 +107,7 @@ public struct Keyspace {
         for (key, clients) in watchers where entries.position(of: key) != nil {
             for client in clients { client.isWatchInvalidated = true }
         }
+        dirty &+= max(1, entries.count)
         entries.removeAll()
         expires.removeAll()
     }
@@ -99,6 +121,7 @@ public struct Keyspace {
     public mutating func setDeadline(_ deadline: Int64, for key: StoreKey) {
         precondition(entries.position(of: key) != nil, "a deadline for a missing key")
         touch(key)
+        dirty &+= 1
         expires.set(deadline, for: key)
     }
 
@@ -107,6 +130,7 @@ public struct Keyspace {
     public mutating func removeDeadline(of key: StoreKey) -> Bool {
         guard expires.remove(key) != nil else { return false }
         touch(key)
+        dirty &+= 1
         return true
     }
 
@@ -125,8 +149,7 @@ public struct Keyspace {
                 guard !expires.isEmpty else { break }
                 let position = Int.random(in: 0..<expires.count, using: &generator)
                 if expires.values[position] <= now {
-                    remove(expires.keys[position])
-                    expiredKeys += 1
+                    removeExpired(expires.keys[position])
                     expiredInSample += 1
                 }
             }

@@ -4,7 +4,8 @@ extension StoreConfiguration {
     public static let parameterNames = [
         "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "save", "appendonly",
         "appendfsync", "databases", "hz", "dir", "loglevel", "client-query-buffer-limit", "proto-max-bulk-len",
-        "metrics-port", "timeout", "tcp-keepalive",
+        "metrics-port", "timeout", "tcp-keepalive", "appendfilename", "dbfilename", "auto-aof-rewrite-percentage",
+        "auto-aof-rewrite-min-size", "aof-load-truncated", "rdbcompression", "rdbchecksum",
     ]
 
     /// The value of `name` as CONFIG GET shows it; the password is masked so it never leaves the process
@@ -19,7 +20,14 @@ extension StoreConfiguration {
         case "maxmemory-policy": "noeviction"
         case "save": save
         case "appendonly": appendOnly ? "yes" : "no"
-        case "appendfsync": "everysec"
+        case "appendfsync": appendFsync.rawValue
+        case "appendfilename": appendFilename
+        case "dbfilename": dbFilename
+        case "auto-aof-rewrite-percentage": String(autoAOFRewritePercentage)
+        case "auto-aof-rewrite-min-size": String(autoAOFRewriteMinSize)
+        case "aof-load-truncated": aofLoadTruncated ? "yes" : "no"
+        case "rdbcompression": rdbCompression ? "yes" : "no"
+        case "rdbchecksum": rdbChecksum ? "yes" : "no"
         case "databases": "1"
         case "hz": String(hz)
         case "dir": dir
@@ -62,9 +70,35 @@ extension StoreConfiguration {
         case "maxmemory":
             guard let value = Self.parseMemory(text) else { return "argument must be a memory value" }
             maxMemory = value
-        case "maxmemory-policy", "appendfsync", "timeout", "tcp-keepalive", "databases":
+        case "appendfsync":
+            guard let policy = AppendFsyncPolicy(rawValue: text.lowercased()) else {
+                return "argument(s) must be one of the following: always, everysec, no"
+            }
+            appendFsync = policy
+        case "appendfilename", "dbfilename":
+            guard atStartup || name == "dbfilename" else { return "can't set immutable config" }
+            guard !text.isEmpty, !text.contains("/") else { return "\(name) can't be a path, just a filename" }
+            if name == "dbfilename" { dbFilename = text } else { appendFilename = text }
+        case "auto-aof-rewrite-percentage":
+            guard let value = Int(text), value >= 0 else {
+                return "argument must be between 0 and 2147483647 inclusive"
+            }
+            autoAOFRewritePercentage = value
+        case "auto-aof-rewrite-min-size":
+            guard let value = Self.parseMemory(text) else { return "argument must be a memory value" }
+            autoAOFRewriteMinSize = value
+        case "aof-load-truncated", "rdbcompression", "rdbchecksum":
+            guard text == "yes" || text == "no" else { return "argument must be 'yes' or 'no'" }
+            switch name {
+            case "aof-load-truncated": aofLoadTruncated = text == "yes"
+            case "rdbcompression": rdbCompression = text == "yes"
+            default: rdbChecksum = text == "yes"
+            }
+        case "maxmemory-policy", "timeout", "tcp-keepalive", "databases":
             break  // Accepted for compatibility; later slices implement them.
-        case "save": save = text
+        case "save":
+            guard SaveRules(text) != nil else { return "Invalid save parameters" }
+            save = text
         case "appendonly":
             guard text == "yes" || text == "no" else { return "argument must be 'yes' or 'no'" }
             appendOnly = text == "yes"

@@ -13,10 +13,26 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var maxClients = 10000
     /// Memory limit in bytes (0: none). Reported by CONFIG GET; not enforced in this slice.
     public var maxMemory = 0
-    /// RDB save rules as written (`3600 1 300 100 60 10000`). Reported; persistence comes later.
+    /// RDB save rules as written (`3600 1 300 100 60 10000`: after 3600 s if 1 change, ...); empty: none.
     public var save = "3600 1 300 100 60 10000"
-    /// Whether the append-only file is on. Reported; persistence comes later.
+    /// Whether the append-only file is on.
     public var appendOnly = false
+    /// When the AOF is fsynced: after every write batch, once a second, or when the kernel likes.
+    public var appendFsync = AppendFsyncPolicy.everySecond
+    /// The AOF's file name, in `dir`.
+    public var appendFilename = "appendonly.aof"
+    /// The snapshot's file name, in `dir`.
+    public var dbFilename = "dump.rdb"
+    /// Rewrite the AOF when it grew by this percentage over its size after the last rewrite (0: never).
+    public var autoAOFRewritePercentage = 100
+    /// ... and only once it is at least this big.
+    public var autoAOFRewriteMinSize = 64 << 20
+    /// Load a truncated AOF up to its last whole command (yes) or refuse to start (no).
+    public var aofLoadTruncated = true
+    /// LZF-compress long strings in snapshots.
+    public var rdbCompression = true
+    /// Write (and check) the CRC64 trailer of snapshots.
+    public var rdbChecksum = true
     /// Most bytes a client's unparsed input may hold before it is disconnected (client-query-buffer-limit).
     public var queryBufferLimit = 1 << 30
     /// Longest bulk argument accepted (proto-max-bulk-len).
@@ -30,6 +46,11 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// Directory for persistence files (later slices).
     public var dir = "."
 
+    /// The snapshot's path.
+    public var snapshotPath: String { dir + "/" + dbFilename }
+    /// The AOF's path.
+    public var appendOnlyPath: String { dir + "/" + appendFilename }
+
     /// Settings with redis-server's defaults.
     public init() {}
 
@@ -39,4 +60,14 @@ public struct StoreConfiguration: Sendable, Equatable {
         if port == 0 { return 0 }
         return port + 10000 <= 65535 ? port + 10000 : 0
     }
+}
+
+/// redis.conf's `appendfsync`.
+public enum AppendFsyncPolicy: String, Sendable, Equatable {
+    /// fsync after every batch of writes, before their replies are sent: no acknowledged write is lost.
+    case always
+    /// fsync once a second from a background thread: at most about a second of writes is lost.
+    case everySecond = "everysec"
+    /// Never fsync; the kernel flushes when it likes.
+    case no
 }

@@ -29,27 +29,38 @@ public final class StoreServer: @unchecked Sendable {
     private var expiryTimer: RepeatingTimer?
     private var signalWatcher: SignalWatcher?
     private let exit: @Sendable (Int32) -> Void
+    /// The config file the server was started with, for CONFIG REWRITE.
+    private let configurationFilePath: String?
 
     /// A server for `configuration`; nothing listens until `start()`. `exit` ends the process after a
     /// SHUTDOWN or a shutdown signal (tests pass their own).
     public init(
-        configuration: StoreConfiguration, logger: Logger,
+        configuration: StoreConfiguration, logger: Logger, configurationFilePath: String? = nil,
         exit: @escaping @Sendable (Int32) -> Void = { Glibc.exit($0) }
     ) throws(IOError) {
         self.configuration = configuration
+        self.configurationFilePath = configurationFilePath
         self.logger = logger
         self.exit = exit
         self.statistics = StoreStatistics()
         self.loop = try EventLoop.start(name: "store")
     }
 
-    /// Binds and starts accepting; returns the bound address (the real port when 0 was configured).
+    /// Loads the data (AOF or snapshot), binds and starts accepting; returns the bound address (the real
+    /// port when 0 was configured). Throws when the data cannot be loaded: nothing is overwritten then.
     public func start() async throws -> SocketAddress {
         guard let address = SocketAddress(host: configuration.bind, port: configuration.port) else {
             throw IOError("bind \(configuration.bind):\(configuration.port)", reason: "not an IPv4 address")
         }
         return try await loop.submit { () throws -> SocketAddress in
             let executor = CommandExecutor(configuration: self.configuration, statistics: self.statistics)
+            executor.logger = self.logger
+            executor.configurationFilePath = self.configurationFilePath
+            try executor.loadDataAndOpenLog()
+            executor.appendFailureHandler = { [unowned self] error in
+                self.logger.error("can't recover from an AOF write error when appendfsync is always: exiting")
+                self.exit(1)
+            }
             self.executor = executor
             let listener = try Listener(address: address, on: self.loop, backlog: 511) { [unowned self] connection in
                 self.accept(connection)
@@ -57,18 +68,22 @@ public final class StoreServer: @unchecked Sendable {
             self.listener = listener
             executor.boundPort = listener.address.port ?? 0
             let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
-            self.expiryTimer = self.loop.scheduleRepeating(every: interval) { executor.runActiveExpiry() }
+            self.expiryTimer = self.loop.scheduleRepeating(every: interval) {
+                executor.runActiveExpiry()
+                executor.persistenceCron()
+            }
             executor.shutdownHandler = { [unowned self] save, client in
                 self.logger.info("shutdown requested by a client", ["id": client.id, "addr": client.peer])
-                if save == .save {
-                    self.logger.info("SAVE requested at shutdown, but there is no persistence yet: nothing saved")
-                }
                 // Next turn of the loop: the caller's connection is mid-read here, its output borrowed.
                 self.loop.executeOnLoop { self.shutdown() }
             }
             self.signalWatcher = try SignalWatcher(loop: self.loop, signals: Self.shutdownSignals) {
                 [unowned self] signal in
                 self.logger.info("received \(signal == SIGINT ? "SIGINT" : "SIGTERM"), shutting down")
+                guard executor.prepareForShutdown(.configured) else {
+                    self.logger.warning("errors trying to shut down the server: still running, check the log")
+                    return
+                }
                 self.shutdown()
             }
             return listener.address

@@ -51,8 +51,10 @@ if arguments.contains("--version") || arguments.contains("-v") {
 
 var loader = StoreConfigurationLoader()
 loader.applyEnvironment(ProcessInfo.processInfo.environment)
+var configurationFilePath: String?
 if let first = arguments.first, !first.hasPrefix("-") {
     arguments.removeFirst()
+    configurationFilePath = first
     guard let text = try? String(contentsOfFile: first, encoding: .utf8) else {
         fail("unable to read config file \(first)")
     }
@@ -72,11 +74,12 @@ signal(SIGPIPE, SIG_IGN)
 
 /// Starts the server and the metrics endpoint. Top-level code stays synchronous so the main thread keeps
 /// the signal mask set above (an async top-level would run on a runtime thread that never had it).
-@Sendable func serve(configuration: StoreConfiguration, logger: Logger) async {
+@Sendable func serve(configuration: StoreConfiguration, logger: Logger, configurationFilePath: String?) async {
     let server: StoreServer
     let address: SocketAddress
     do {
-        server = try StoreServer(configuration: configuration, logger: logger)
+        server = try StoreServer(
+            configuration: configuration, logger: logger, configurationFilePath: configurationFilePath)
         address = try await server.start()
         storeServer = server
     } catch {
@@ -124,7 +127,10 @@ nonisolated(unsafe) var storeServer: StoreServer?
 
 let startConfiguration = configuration
 let startLogger = logger
-Task.detached { await serve(configuration: startConfiguration, logger: startLogger) }
+let startFilePath = configurationFilePath
+Task.detached {
+    await serve(configuration: startConfiguration, logger: startLogger, configurationFilePath: startFilePath)
+}
 
 // Serve until SHUTDOWN, SIGTERM or SIGINT: the server's loop closes everything and exits 0.
 while true { pause() }

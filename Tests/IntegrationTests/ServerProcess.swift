@@ -62,11 +62,15 @@ final class ServerProcess: @unchecked Sendable {
         throw TestFailure("no listening address logged within \(timeout): \(stderr)")
     }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    /// SIGTERM, then SIGKILL if the process is still there after `grace` (a server that refuses to
+    /// exit must fail its test, not hang the suite).
+    func stop(grace: TimeAmount = .seconds(10 as Int64)) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Instant.now + grace
+        while process.isRunning && Instant.now < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }
 

@@ -3,9 +3,10 @@ import Testing
 
 /// The built `store` as Redis's own tools see it: redis-cli, redis-benchmark, curl and promtool.
 @Suite struct StoreCLITests {
-    /// Starts `store` on a free loopback port; returns it with its host and port.
+    /// Starts `store` on a free loopback port, without save rules (no snapshot lands in the working
+    /// directory); returns it with its host and port.
     private func startStore(_ extra: [String] = []) throws -> (ServerProcess, String, String) {
-        let server = try ServerProcess("store", ["--port", "0", "--metrics-port", "0"] + extra)
+        let server = try ServerProcess("store", ["--port", "0", "--metrics-port", "0", "--save", ""] + extra)
         let parts = try server.waitForAddress().split(separator: ":")
         return (server, String(parts[0]), String(parts[1]))
     }

@@ -89,4 +89,18 @@ import Testing
         #expect(store.run("SHUTDOWN", "ABORT") == "-ERR No shutdown in progress.\r\n")
         #expect(requests.count == 3)
     }
+
+    @Test("A SHUTDOWN whose save fails replies an error and keeps the client, unless FORCE")
+    func failedSave() {
+        var configuration = StoreHarness.defaultConfiguration
+        configuration.dir = "/nonexistent-store-directory"
+        let store = StoreHarness(configuration: configuration)
+        var requests: [CommandExecutor.ShutdownSave] = []
+        store.executor.shutdownHandler = { save, _ in requests.append(save) }
+        #expect(store.run("SHUTDOWN", "SAVE") == "-ERR Errors trying to SHUTDOWN. Check logs.\r\n")
+        #expect(!store.client.shouldClose)
+        #expect(requests.isEmpty)
+        #expect(store.run("SHUTDOWN", "SAVE", "FORCE") == "")
+        #expect(requests == [.save])
+    }
 }

@@ -9,7 +9,14 @@ final class StoreHarness {
     private(set) var executor: CommandExecutor!
     let client: ClientSession
 
-    init(configuration: StoreConfiguration = StoreConfiguration()) {
+    /// redis-server's defaults, except no save rules: a unit test never writes a snapshot by accident.
+    static var defaultConfiguration: StoreConfiguration {
+        var configuration = StoreConfiguration()
+        configuration.save = ""
+        return configuration
+    }
+
+    init(configuration: StoreConfiguration = StoreHarness.defaultConfiguration) {
         var box: StoreHarness?
         let executor = CommandExecutor(configuration: configuration) { box?.time ?? 1_700_000_000_000 }
         client = executor.openSession()

@@ -57,6 +57,11 @@ extern const int CSHIM_SOCK_STREAM;
 // MARK: - processes
 /// Asks the kernel to send `sig` to the caller when its parent dies (PR_SET_PDEATHSIG).
 int cshim_set_parent_death_signal(int sig);
+/// fork(2) for a snapshot child (BGSAVE, AOF rewrite): the child gets SIGKILL when the parent dies and
+/// must only serialise memory and `_exit`. Returns the child's pid in the parent, 0 in the child, -1 on error.
+int cshim_fork_snapshot_child(void);
+/// Reaps `pid` without blocking: returns pid when it ended (status filled), 0 while it runs, -1 on error.
+int cshim_waitpid_nohang(int pid, int *status);
 int cshim_wifexited(int status);
 int cshim_wexitstatus(int status);
 int cshim_wifsignaled(int status);

@@ -30,7 +30,7 @@ public enum FileSystem {
         }
         _ = fsync(fd)
         closeDescriptor(fd)
-        if rename(temporary, path) != 0 {
+        if Glibc.rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)
             throw IOError("rename \(temporary) to \(path)", errno: code)
