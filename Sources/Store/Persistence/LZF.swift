@@ -12,7 +12,8 @@ public enum LZF {
     static let maxMatch = 264
     /// The longest literal run.
     static let maxLiteral = 32
-    static let hashBits = 14
+    /// The most bits of the hash of three bytes, which indexes the table of last positions.
+    static let maxHashBits = 14
 
     /// `input` compressed, or nil when the result would exceed `maxOutputCount` bytes (Redis asks for
     /// at most `count - 4`, so compression must save something to be used).
@@ -26,7 +27,10 @@ public enum LZF {
         guard count > 0, maxOutputCount > 0 else { return count == 0 ? [] : nil }
         var output = [UInt8](repeating: 0, count: maxOutputCount)
         let written = output.withUnsafeMutableBytes { out -> Int? in
-            var hashTable = [Int](repeating: -1, count: 1 << hashBits)
+            // The table scales with the input (up to 2^14 slots): a snapshot compresses millions of short
+            // strings, and clearing a full-size table for each would cost more than compressing them.
+            let bits = Swift.min(maxHashBits, Swift.max(8, Int.bitWidth - count.leadingZeroBitCount))
+            var hashTable = [Int32](repeating: -1, count: 1 << bits)
             return hashTable.withUnsafeMutableBufferPointer { table -> Int? in
                 var op = 0
                 var literalStart = 0
@@ -50,14 +54,14 @@ public enum LZF {
                 func hash(_ position: Int) -> Int {
                     let value =
                         UInt32(input[position]) << 16 | UInt32(input[position + 1]) << 8 | UInt32(input[position + 2])
-                    return Int((value &* 2_654_435_761) >> UInt32(32 - hashBits))
+                    return Int((value &* 2_654_435_761) >> UInt32(32 - bits))
                 }
 
                 while ip + 2 < count {
                     let slot = hash(ip)
-                    let reference = table[slot]
-                    table[slot] = ip
-                    if reference >= 0, ip - reference <= maxOffset, input[reference] == input[ip],
+                    let reference = Int(table[slot])
+                    table[slot] = Int32(truncatingIfNeeded: ip)
+                    if reference >= 0, reference < ip, ip - reference <= maxOffset, input[reference] == input[ip],
                         input[reference + 1] == input[ip + 1], input[reference + 2] == input[ip + 2]
                     {
                         var length = 3
@@ -81,7 +85,7 @@ public enum LZF {
                         let end = ip + length
                         ip += 1
                         while ip < end {
-                            if ip + 2 < count { table[hash(ip)] = ip }
+                            if ip + 2 < count { table[hash(ip)] = Int32(truncatingIfNeeded: ip) }
                             ip += 1
                         }
                         literalStart = ip
