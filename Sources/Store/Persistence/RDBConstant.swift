@@ -51,9 +51,6 @@ enum RDBConstant {
 
     // MARK: - Lengths and string encodings
 
-    /// The two top bits of a length's first byte: 6-bit, 14-bit, 32/64-bit, special encoding.
-    static let length6Bit: UInt8 = 0
-    static let length14Bit: UInt8 = 1
     static let length32Bit: UInt8 = 0x80
     static let length64Bit: UInt8 = 0x81
     static let encodingInt8 = 0
