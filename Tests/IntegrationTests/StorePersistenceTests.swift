@@ -114,4 +114,103 @@ import Testing
         #expect(refused.stderr.contains("bad format at offset \(whole.utf8.count)"))
         #expect((try String(contentsOfFile: aof, encoding: .utf8)) == corrupt)
     }
+
+    @Test("BGSAVE writes a snapshot that redis-check-rdb accepts, and a restart loads it")
+    func backgroundSave() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (server, port) = try startStore()
+        _ = try runTool("redis-cli", ["-p", port, "-r", "500", "INCR", "counter"])
+        _ = try cli(port, "RPUSH", "list", "a", "b", "c")
+        _ = try cli(port, "HSET", "hash", "field", "value")
+        _ = try cli(port, "SADD", "set", "1", "2", "3")
+        _ = try cli(port, "ZADD", "zset", "1.5", "m")
+        _ = try cli(port, "SET", "expiring", "v", "EX", "1000")
+        let before = try cli(port, "LASTSAVE")
+        #expect(try cli(port, "BGSAVE") == "Background saving started")
+        #expect(
+            try waitUntil {
+                let info = try cli(port, "INFO", "persistence")
+                return info.contains("rdb_bgsave_in_progress:0") && info.contains("rdb_saves:1")
+            })
+        #expect(try cli(port, "INFO", "persistence").contains("rdb_last_bgsave_status:ok"))
+        #expect(Int(try cli(port, "LASTSAVE"))! >= Int(before)!)
+        let dump = directory + "/dump.rdb"
+        if findOnPath("redis-check-rdb") != nil {
+            let check = try runTool("redis-check-rdb", [dump])
+            #expect(check.stdout.contains("RDB looks OK"), "\(check.stdout)")
+        }
+        server.stop()
+
+        let (restarted, newPort) = try startStore()
+        defer { restarted.stop() }
+        #expect(try cli(newPort, "GET", "counter") == "500")
+        #expect(try cli(newPort, "LRANGE", "list", "0", "-1") == "a\nb\nc")
+        #expect(try cli(newPort, "HGET", "hash", "field") == "value")
+        #expect(try cli(newPort, "SCARD", "set") == "3")
+        #expect(try cli(newPort, "ZSCORE", "zset", "m") == "1.5")
+        #expect((Int(try cli(newPort, "TTL", "expiring")) ?? 0) > 900)
+        #expect(restarted.stderr.contains("DB loaded from disk"))
+    }
+
+    @Test("SIGTERM saves a snapshot when save rules exist, as redis-server does")
+    func saveOnTerminate() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (server, port) = try startStore(["--save", "3600 1"])
+        _ = try cli(port, "SET", "kept", "yes")
+        server.stop()
+        #expect(server.process.terminationStatus == 0)
+        let (restarted, newPort) = try startStore()
+        defer { restarted.stop() }
+        #expect(try cli(newPort, "GET", "kept") == "yes")
+    }
+
+    @Test("A dump.rdb written by redis-server 7.0 loads, compact encodings included: the migration path")
+    func loadsRedisDump() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard let redisServer = findOnPath("redis-server") else {
+            print("skipped: redis-server is not installed")
+            return
+        }
+        // redis-server on a Unix socket only (port 0): no TCP at all.
+        let socket = directory + "/redis.sock"
+        let redis = Process()
+        redis.executableURL = URL(fileURLWithPath: redisServer)
+        redis.arguments = [
+            "--port", "0", "--unixsocket", socket, "--dir", directory, "--save", "", "--appendonly", "no",
+            "--logfile", "",
+        ]
+        redis.standardOutput = FileHandle.nullDevice
+        try redis.run()
+        defer { if redis.isRunning { redis.terminate() } }
+        let redisCLI = { (arguments: [String]) throws -> String in
+            try runTool("redis-cli", ["-s", socket] + arguments).stdout
+        }
+        #expect(try waitUntil { (try? redisCLI(["PING"]))?.contains("PONG") == true })
+        _ = try redisCLI(["RPUSH", "small-list", "a", "b", "c"])
+        for index in 0..<300 {
+            _ = try redisCLI(["RPUSH", "big-list", "element-\(index)-" + String(repeating: "x", count: 40)])
+        }
+        _ = try redisCLI(["SADD", "intset", "1", "2", "3"])
+        _ = try redisCLI(["SADD", "strings", "a", "b"])
+        _ = try redisCLI(["HSET", "hash", "f1", "v1", "f2", "v2"])
+        _ = try redisCLI(["ZADD", "zset", "1", "one", "2.5", "two"])
+        _ = try redisCLI(["SET", "compressible", String(repeating: "abc", count: 100)])
+        _ = try redisCLI(["SET", "number", "12345"])
+        _ = try redisCLI(["SET", "expiring", "v", "EX", "1000"])
+        #expect(try redisCLI(["SAVE"]).contains("OK"))
+        _ = try? redisCLI(["SHUTDOWN", "NOSAVE"])
+        redis.waitUntilExit()
+
+        let (store, port) = try startStore()
+        defer { store.stop() }
+        #expect(try cli(port, "LRANGE", "small-list", "0", "-1") == "a\nb\nc")
+        #expect(try cli(port, "LLEN", "big-list") == "300")
+        #expect(try cli(port, "SMISMEMBER", "intset", "1", "2", "3", "4") == "1\n1\n1\n0")
+        #expect(try cli(port, "SCARD", "strings") == "2")
+        #expect(try cli(port, "HGET", "hash", "f2") == "v2")
+        #expect(try cli(port, "ZSCORE", "zset", "two") == "2.5")
+        #expect(try cli(port, "STRLEN", "compressible") == "300")
+        #expect(try cli(port, "GET", "number") == "12345")
+        #expect((Int(try cli(port, "TTL", "expiring")) ?? 0) > 900)
+    }
 }
