@@ -1,3 +1,4 @@
+import Core
 import RESP
 
 /// What the server knows about one client connection: its id, name, protocol and authentication.
@@ -40,6 +41,17 @@ public final class ClientSession {
     public var watchedKeys: [StoreKey] = []
     /// Set when a watched key was written: EXEC then answers a null array.
     public var isWatchInvalidated = false
+
+    /// Writes bytes to the client's connection outside its own request (a pub/sub message, the reply of
+    /// a blocked pop); set by the server, nil without a socket (tests set it to capture what is sent).
+    public var deliver: ((ByteBuffer) -> Void)?
+    /// Channels the client is subscribed to, in subscription order (see `PubSubRegistry`).
+    public internal(set) var subscribedChannels: [StoreKey] = []
+    /// Patterns the client is subscribed to, in subscription order.
+    public internal(set) var subscribedPatterns: [StoreKey] = []
+
+    /// Whether the client has a subscription: in RESP2 it may then run only the pub/sub commands.
+    public var isSubscribed: Bool { !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
 
     /// Whether the client is between MULTI and EXEC/DISCARD.
     public var isInTransaction: Bool { queuedCommands != nil }

@@ -141,7 +141,8 @@ extension CommandExecutor {
                 "total_commands_processed:\(commandsProcessed - commandsProcessedBase)",
                 "rejected_connections:\(statistics.rejectedConnections.load(ordering: .relaxed))",
                 "expired_keys:\(keyspace.expiredKeys)", "evicted_keys:0", "keyspace_hits:\(keyspace.hits)",
-                "keyspace_misses:\(keyspace.misses)",
+                "keyspace_misses:\(keyspace.misses)", "pubsub_channels:\(pubSub.channels.count)",
+                "pubsub_patterns:\(pubSub.patterns.count)",
             ]
         case "replication":
             lines = ["# Replication", "role:master", "connected_slaves:0", "master_repl_offset:0"]

@@ -34,6 +34,8 @@ public final class CommandExecutor {
     /// Called by SHUTDOWN with what it asked for and the client that sent it; the server sets it to close
     /// everything and end the process. Nil (tests): SHUTDOWN only closes the caller.
     public var shutdownHandler: ((ShutdownSave, ClientSession) -> Void)?
+    /// Channel and pattern subscriptions (Pub/Sub).
+    public internal(set) var pubSub = PubSubRegistry()
     /// Random numbers for RANDOMKEY and expiry sampling.
     var generator = SystemRandomNumberGenerator()
 
@@ -82,6 +84,7 @@ public final class CommandExecutor {
     /// Forgets a closed connection's session.
     public func closeSession(_ session: ClientSession) {
         endTransaction(session)
+        if session.isSubscribed { pubSub.unsubscribeAll(session) }
         clients.removeValue(forKey: session.id)
         statistics.connectedClients.store(clients.count, ordering: .relaxed)
     }
@@ -120,6 +123,11 @@ public final class CommandExecutor {
         request.client.lastCommand =
             spec.hasSubcommands && command.count >= 2
             ? spec.name + "|" + command.string(at: 1).lowercased() : spec.name
+        if request.client.isSubscribed && request.client.protocolVersion == .resp2
+            && !Self.allowedWhileSubscribed.contains(spec.name)
+        {
+            return reject(&request, Self.notAllowedWhileSubscribed(request.client.lastCommand))
+        }
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
         spec.handler(self, &request)

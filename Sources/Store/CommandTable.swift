@@ -35,6 +35,7 @@ public struct CommandTable {
             CommandExecutor.connectionCommands + CommandExecutor.serverCommands + CommandExecutor.keyCommands
                 + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
                 + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
-                + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands)
+                + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands
+                + CommandExecutor.pubSubCommands)
     }
 }

@@ -91,6 +91,7 @@ public final class StoreServer: @unchecked Sendable {
             peer: connection.remoteAddress?.description ?? "", localAddress: listener?.address.description ?? "",
             fd: connection.fd)
         session.closeConnection = { [weak connection] in connection?.close() }
+        session.deliver = { [weak connection] bytes in connection?.write(bytes) }
         connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
         }
