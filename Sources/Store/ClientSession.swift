@@ -53,6 +53,19 @@ public final class ClientSession {
     /// Whether the client has a subscription: in RESP2 it may then run only the pub/sub commands.
     public var isSubscribed: Bool { !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
 
+    /// The keys a BLPOP or BRPOP of this client waits on, in its order; empty unless blocked.
+    public internal(set) var blockedKeys: [StoreKey] = []
+    /// Whether the blocked pop takes from the head (BLPOP) or the tail (BRPOP).
+    var blockedPopsAtHead = true
+    /// When the blocked pop times out, Unix milliseconds; 0 waits for ever.
+    var blockedDeadline: Int64 = 0
+    /// Called once the client is no longer blocked (served, timed out), so the server runs the commands
+    /// it pipelined behind the blocking one; set by the server, nil without a socket.
+    public var didUnblock: (() -> Void)?
+
+    /// Whether the client waits in a blocking command: its further commands wait too.
+    public var isBlocked: Bool { !blockedKeys.isEmpty }
+
     /// Whether the client is between MULTI and EXEC/DISCARD.
     public var isInTransaction: Bool { queuedCommands != nil }
 

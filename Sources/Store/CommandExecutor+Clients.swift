@@ -146,6 +146,7 @@ extension CommandExecutor {
     func clientInfoLine(_ client: ClientSession) -> String {
         var flags = ""
         if client.isSubscribed { flags += "P" }
+        if client.isBlocked { flags += "b" }
         if client.isInTransaction { flags += "x" }
         if client.isWatchInvalidated { flags += "d" }
         if client.shouldClose { flags += "c" }

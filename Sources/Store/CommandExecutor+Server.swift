@@ -119,7 +119,7 @@ extension CommandExecutor {
         case "clients":
             lines = [
                 "# Clients", "connected_clients:\(clients.count)", "maxclients:\(configuration.maxClients)",
-                "blocked_clients:0",
+                "blocked_clients:\(blockedClients.count)",
             ]
         case "memory":
             let used = Self.usedMemory()

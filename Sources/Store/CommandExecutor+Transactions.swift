@@ -67,10 +67,12 @@ extension CommandExecutor {
             return request.reply.writeRESPNullArray(protocol: client.protocolVersion)
         }
         request.reply.writeRESPArrayHeader(queued.count)
+        isExecutingTransaction = true
         for command in queued {
             request.command = command
             execute(&request)
         }
+        isExecutingTransaction = false
     }
 
     /// Leaves MULTI (EXEC, DISCARD, a closed connection) and forgets the watched keys.

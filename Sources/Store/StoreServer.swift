@@ -57,7 +57,10 @@ public final class StoreServer: @unchecked Sendable {
             self.listener = listener
             executor.boundPort = listener.address.port ?? 0
             let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
-            self.expiryTimer = self.loop.scheduleRepeating(every: interval) { executor.runActiveExpiry() }
+            self.expiryTimer = self.loop.scheduleRepeating(every: interval) {
+                executor.runActiveExpiry()
+                executor.expireBlockedClients()
+            }
             executor.shutdownHandler = { [unowned self] save, client in
                 self.logger.info("shutdown requested by a client", ["id": client.id, "addr": client.peer])
                 if save == .save {
@@ -92,8 +95,16 @@ public final class StoreServer: @unchecked Sendable {
             fd: connection.fd)
         session.closeConnection = { [weak connection] in connection?.close() }
         session.deliver = { [weak connection] bytes in connection?.write(bytes) }
-        connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
+        let handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
+        }
+        connection.handler = handler
+        // Next turn of the loop: unblocking happens inside another client's command.
+        session.didUnblock = { [weak connection, weak handler] in
+            connection?.loop.executeOnLoop { [weak connection, weak handler] in
+                guard let connection, let handler else { return }
+                handler.resume(connection)
+            }
         }
     }
 
