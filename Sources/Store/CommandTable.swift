@@ -36,6 +36,6 @@ public struct CommandTable {
                 + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
                 + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
                 + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands
-                + CommandExecutor.pubSubCommands)
+                + CommandExecutor.pubSubCommands + CommandExecutor.streamCommands)
     }
 }
