@@ -46,15 +46,22 @@ public final class ClientSession {
     /// a blocked pop); set by the server, nil without a socket (tests set it to capture what is sent).
     public var deliver: ((ByteBuffer) -> Void)?
     /// Channels the client is subscribed to, in subscription order (see `PubSubRegistry`).
-    public internal(set) var subscribedChannels: [StoreKey] = []
+    public internal(set) var subscribedChannels: [StoreKey] = [] {
+        didSet { isSubscribed = !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
+    }
     /// Patterns the client is subscribed to, in subscription order.
-    public internal(set) var subscribedPatterns: [StoreKey] = []
+    public internal(set) var subscribedPatterns: [StoreKey] = [] {
+        didSet { isSubscribed = !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
+    }
 
-    /// Whether the client has a subscription: in RESP2 it may then run only the pub/sub commands.
-    public var isSubscribed: Bool { !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
+    /// Whether the client has a subscription: in RESP2 it may then run only the pub/sub commands. A
+    /// stored flag, so the per-command check is one load.
+    public private(set) var isSubscribed = false
 
     /// The keys a BLPOP or BRPOP of this client waits on, in its order; empty unless blocked.
-    public internal(set) var blockedKeys: [StoreKey] = []
+    public internal(set) var blockedKeys: [StoreKey] = [] {
+        didSet { isBlocked = !blockedKeys.isEmpty }
+    }
     /// Whether the blocked pop takes from the head (BLPOP) or the tail (BRPOP).
     var blockedPopsAtHead = true
     /// When the blocked pop times out, Unix milliseconds; 0 waits for ever.
@@ -63,8 +70,9 @@ public final class ClientSession {
     /// it pipelined behind the blocking one; set by the server, nil without a socket.
     public var didUnblock: (() -> Void)?
 
-    /// Whether the client waits in a blocking command: its further commands wait too.
-    public var isBlocked: Bool { !blockedKeys.isEmpty }
+    /// Whether the client waits in a blocking command: its further commands wait too. A stored flag, so
+    /// the per-command check is one load.
+    public private(set) var isBlocked = false
 
     /// Whether the client is between MULTI and EXEC/DISCARD.
     public var isInTransaction: Bool { queuedCommands != nil }

@@ -147,7 +147,8 @@ public final class CommandExecutor {
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
         spec.handler(self, &request)
-        if !keyspace.readyKeys.isEmpty && !isExecutingTransaction { serveBlockedClients() }
+        // Nobody blocked (the usual case): one check of an internal property, no keyspace access.
+        if !blockedQueues.isEmpty && !keyspace.readyKeys.isEmpty && !isExecutingTransaction { serveBlockedClients() }
     }
 
     /// Executes `arguments` for `client` at the current `now` and returns the reply bytes (tests).
