@@ -145,9 +145,10 @@ extension CommandExecutor {
     /// One line of CLIENT LIST, in Redis 7.0's field order; what we do not track reads 0.
     func clientInfoLine(_ client: ClientSession) -> String {
         var flags = ""
+        // Redis's order: P, x, b, d, c.
         if client.isSubscribed { flags += "P" }
-        if client.isBlocked { flags += "b" }
         if client.isInTransaction { flags += "x" }
+        if client.isBlocked { flags += "b" }
         if client.isWatchInvalidated { flags += "d" }
         if client.shouldClose { flags += "c" }
         if flags.isEmpty { flags = "N" }
