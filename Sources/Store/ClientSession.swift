@@ -1,3 +1,4 @@
+import Core
 import RESP
 
 /// What the server knows about one client connection: its id, name, protocol and authentication.
@@ -40,6 +41,38 @@ public final class ClientSession {
     public var watchedKeys: [StoreKey] = []
     /// Set when a watched key was written: EXEC then answers a null array.
     public var isWatchInvalidated = false
+
+    /// Writes bytes to the client's connection outside its own request (a pub/sub message, the reply of
+    /// a blocked pop); set by the server, nil without a socket (tests set it to capture what is sent).
+    public var deliver: ((ByteBuffer) -> Void)?
+    /// Channels the client is subscribed to, in subscription order (see `PubSubRegistry`).
+    public internal(set) var subscribedChannels: [StoreKey] = [] {
+        didSet { isSubscribed = !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
+    }
+    /// Patterns the client is subscribed to, in subscription order.
+    public internal(set) var subscribedPatterns: [StoreKey] = [] {
+        didSet { isSubscribed = !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
+    }
+
+    /// Whether the client has a subscription: in RESP2 it may then run only the pub/sub commands. A
+    /// stored flag, so the per-command check is one load.
+    public private(set) var isSubscribed = false
+
+    /// The keys a BLPOP or BRPOP of this client waits on, in its order; empty unless blocked.
+    public internal(set) var blockedKeys: [StoreKey] = [] {
+        didSet { isBlocked = !blockedKeys.isEmpty }
+    }
+    /// Whether the blocked pop takes from the head (BLPOP) or the tail (BRPOP).
+    var blockedPopsAtHead = true
+    /// When the blocked pop times out, Unix milliseconds; 0 waits for ever.
+    var blockedDeadline: Int64 = 0
+    /// Called once the client is no longer blocked (served, timed out), so the server runs the commands
+    /// it pipelined behind the blocking one; set by the server, nil without a socket.
+    public var didUnblock: (() -> Void)?
+
+    /// Whether the client waits in a blocking command: its further commands wait too. A stored flag, so
+    /// the per-command check is one load.
+    public private(set) var isBlocked = false
 
     /// Whether the client is between MULTI and EXEC/DISCARD.
     public var isInTransaction: Bool { queuedCommands != nil }

@@ -44,8 +44,8 @@ extension CommandExecutor {
                 guard Self.clientTypes.contains(type) else {
                     return request.replyError("ERR Unknown client type '\(request.string(at: index + 1))'")
                 }
-                // Every client is a normal one until replication and pub/sub exist.
-                if type != "normal" { selected = [] }
+                // Every client is a normal or a pub/sub one until replication exists.
+                selected = selected.filter { Self.clientType(of: $0) == type }
                 index += 2
             } else if request.argument(index, is: "ID") {
                 var ids: Set<Int> = []
@@ -118,7 +118,7 @@ extension CommandExecutor {
             if let id, client.id != id { return false }
             if let address, client.peer != address { return false }
             if let localAddress, client.localAddress != localAddress { return false }
-            if let type, type != "normal" { return false }
+            if let type, type != Self.clientType(of: client) { return false }
             return !(skipMe && client === request.client)
         }
         for target in targets { kill(target, by: request.client) }
@@ -136,13 +136,19 @@ extension CommandExecutor {
         }
     }
 
+    /// The type CLIENT LIST and CLIENT KILL filter on: `pubsub` while subscribed, else `normal`.
+    static func clientType(of client: ClientSession) -> String { client.isSubscribed ? "pubsub" : "normal" }
+
     /// The client types CLIENT LIST and CLIENT KILL accept.
     static let clientTypes: Set<String> = ["normal", "master", "replica", "slave", "pubsub"]
 
     /// One line of CLIENT LIST, in Redis 7.0's field order; what we do not track reads 0.
     func clientInfoLine(_ client: ClientSession) -> String {
         var flags = ""
+        // Redis's order: P, x, b, d, c.
+        if client.isSubscribed { flags += "P" }
         if client.isInTransaction { flags += "x" }
+        if client.isBlocked { flags += "b" }
         if client.isWatchInvalidated { flags += "d" }
         if client.shouldClose { flags += "c" }
         if flags.isEmpty { flags = "N" }
@@ -151,7 +157,7 @@ extension CommandExecutor {
         let multi = client.queuedCommands.map(\.count) ?? -1
         return "id=\(client.id) addr=\(client.peer) laddr=\(client.localAddress) fd=\(client.fd) "
             + "name=\(client.name) age=\(age) idle=\(idle) flags=\(flags) db=\(client.database) "
-            + "sub=0 psub=0 ssub=0 multi=\(multi) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 "
+            + "sub=\(client.subscribedChannels.count) psub=\(client.subscribedPatterns.count) ssub=0 multi=\(multi) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 "
             + "obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(client.lastCommand) user=default redir=-1 "
             + "resp=\(client.protocolVersion.rawValue)"
     }

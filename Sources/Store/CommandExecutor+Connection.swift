@@ -21,6 +21,12 @@ extension CommandExecutor {
     }
 
     func ping(_ request: inout CommandRequest) {
+        // A subscribed RESP2 client gets a message-shaped pong, as Redis replies there.
+        if request.client.isSubscribed && request.protocolVersion == .resp2 && request.count <= 2 {
+            request.reply.writeRESPArrayHeader(2)
+            request.replyBulk("pong")
+            return request.replyBulk(request.count == 2 ? request.bytes(at: 1) : [])
+        }
         switch request.count {
         case 1: request.reply.writeRESP(.pong)
         case 2: request.replyBulk(request.bytes(at: 1))

@@ -8,7 +8,7 @@ enum CollectionAccess<R> {
     case done(R)
 }
 
-/// List commands (Redis's t_list.c). BLPOP and BRPOP are not here: they need clients that block.
+/// List commands (Redis's t_list.c). BLPOP and BRPOP block through `CommandExecutor+Blocking.swift`.
 extension CommandExecutor {
     static var listCommands: [CommandSpec] {
         [
@@ -26,6 +26,12 @@ extension CommandExecutor {
             },
             CommandSpec("lpop", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.pop(&$1, atHead: true) },
             CommandSpec("rpop", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.pop(&$1, atHead: false) },
+            CommandSpec("blpop", arity: -3, flags: [.write, .noscript, .blocking], keys: (1, -2, 1)) {
+                $0.blockingPop(&$1, atHead: true)
+            },
+            CommandSpec("brpop", arity: -3, flags: [.write, .noscript, .blocking], keys: (1, -2, 1)) {
+                $0.blockingPop(&$1, atHead: false)
+            },
             CommandSpec("llen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1)) { executor, request in
                 guard let list = executor.readList(&request) else { return }
                 request.replyInteger(list.count)

@@ -126,7 +126,7 @@ extension CommandExecutor {
         case "clients":
             lines = [
                 "# Clients", "connected_clients:\(clients.count)", "maxclients:\(configuration.maxClients)",
-                "blocked_clients:0",
+                "blocked_clients:\(blockedClients.count)",
             ]
         case "memory":
             let used = Self.usedMemory()
@@ -144,7 +144,8 @@ extension CommandExecutor {
                 "total_commands_processed:\(commandsProcessed - commandsProcessedBase)",
                 "rejected_connections:\(statistics.rejectedConnections.load(ordering: .relaxed))",
                 "expired_keys:\(keyspace.expiredKeys)", "evicted_keys:0", "keyspace_hits:\(keyspace.hits)",
-                "keyspace_misses:\(keyspace.misses)",
+                "keyspace_misses:\(keyspace.misses)", "pubsub_channels:\(pubSub.channels.count)",
+                "pubsub_patterns:\(pubSub.patterns.count)",
             ]
         case "replication":
             lines = ["# Replication", "role:master", "connected_slaves:0", "master_repl_offset:0"]

@@ -46,6 +46,17 @@ extension CommandExecutor {
             CommandSpec("zrevrange", arity: -4, flags: [.readonly], keys: (1, 1, 1)) {
                 $0.zrange(&$1, style: .reverse)
             },
+            CommandSpec("zrangebylex", arity: -4, flags: [.readonly], keys: (1, 1, 1)) {
+                $0.zrange(&$1, style: .byLex)
+            },
+            CommandSpec("zrevrangebylex", arity: -4, flags: [.readonly], keys: (1, 1, 1)) {
+                $0.zrange(&$1, style: .reverseByLex)
+            },
+            CommandSpec("zlexcount", arity: 4, flags: [.readonly, .fast], keys: (1, 1, 1)) { executor, request in
+                guard let range = request.lexRange(min: 2, max: 3) else { return }
+                guard let zset = executor.readSortedSet(&request, at: 1) else { return }
+                request.replyInteger(range.indices(in: zset).count)
+            },
             CommandSpec("zpopmin", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.zpop(&$1, max: false) },
             CommandSpec("zpopmax", arity: -2, flags: [.write, .fast], keys: (1, 1, 1)) { $0.zpop(&$1, max: true) },
             CommandSpec("zscan", arity: -3, flags: [.readonly], keys: (1, 1, 1)) { $0.zscan(&$1) },
@@ -224,22 +235,34 @@ extension CommandExecutor {
 
     /// Which command's argument layout ZRANGE parses.
     enum RangeStyle {
-        case zrange, byScore, reverse
+        case zrange, byScore, reverse, byLex, reverseByLex
     }
 
-    /// ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset count] [WITHSCORES], and ZRANGEBYSCORE and
-    /// ZREVRANGE, which are fixed forms of it.
+    /// What ZRANGE's start and stop mean.
+    private enum RangeKind {
+        case rank, score, lex
+    }
+
+    /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], and ZRANGEBYSCORE,
+    /// ZREVRANGE, ZRANGEBYLEX and ZREVRANGEBYLEX, which are fixed forms of it.
     func zrange(_ request: inout CommandRequest, style: RangeStyle) {
-        var byScore = style == .byScore
-        var reverse = style == .reverse
+        var kind: RangeKind =
+            switch style {
+            case .zrange, .reverse: .rank
+            case .byScore: .score
+            case .byLex, .reverseByLex: .lex
+            }
+        var reverse = style == .reverse || style == .reverseByLex
         var withScores = false
         var limit: (offset: Int, count: Int)?
         var index = 4
         while index < request.count {
             if request.argument(index, is: "WITHSCORES") {
                 withScores = true
-            } else if style == .zrange && request.argument(index, is: "BYSCORE") {
-                byScore = true
+            } else if style == .zrange && kind == .rank && request.argument(index, is: "BYSCORE") {
+                kind = .score
+            } else if style == .zrange && kind == .rank && request.argument(index, is: "BYLEX") {
+                kind = .lex
             } else if style == .zrange && request.argument(index, is: "REV") {
                 reverse = true
             } else if style != .reverse && request.argument(index, is: "LIMIT") && index + 2 < request.count {
@@ -253,49 +276,60 @@ extension CommandExecutor {
             }
             index += 1
         }
-        if limit != nil && !byScore {
+        if limit != nil && kind == .rank {
             return request.replyError(
                 "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
         }
-        var slice: [StoreSortedSet.Entry] = []
-        if byScore {
-            // ZRANGE ... BYSCORE REV takes max then min, as ZREVRANGEBYSCORE does.
-            guard let range = request.scoreRange(min: reverse ? 3 : 2, max: reverse ? 2 : 3) else { return }
-            guard let zset = readSortedSet(&request, at: 1) else { return }
-            let indices = range.indices(in: zset)
-            var offset = limit?.offset ?? 0
-            var count = limit?.count ?? -1
-            if offset < 0 { count = 0 }
-            offset = max(offset, 0)
-            if count < 0 { count = Int.max }
-            let available = max(indices.count - offset, 0)
-            let taken = min(available, count)
-            if taken > 0 {
-                let entries = zset.entries
-                if reverse {
-                    let end = indices.upperBound - offset
-                    slice = entries[(end - taken)..<end].reversed()
-                } else {
-                    let start = indices.lowerBound + offset
-                    slice = Array(entries[start..<(start + taken)])
-                }
-            }
-        } else {
+        if withScores && kind == .lex {
+            return request.replyError("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+        }
+        // The reverse forms take max then min, as ZREVRANGEBYSCORE does.
+        let (minIndex, maxIndex) = reverse ? (3, 2) : (2, 3)
+        let indices: Range<Int>
+        let zset: StoreSortedSet
+        switch kind {
+        case .rank:
             guard let start = request.integer(at: 2), let stop = request.integer(at: 3) else { return }
-            guard let zset = readSortedSet(&request, at: 1) else { return }
+            guard let found = readSortedSet(&request, at: 1) else { return }
+            zset = found
             let count = zset.count
             var first = start < 0 ? max(count + start, 0) : start
             var last = stop < 0 ? count + stop : min(stop, count - 1)
-            if first <= last && first < count {
-                if reverse {
-                    (first, last) = (count - 1 - last, count - 1 - first)
-                    slice = zset.entries[first...last].reversed()
-                } else {
-                    slice = Array(zset.entries[first...last])
-                }
-            }
+            if reverse { (first, last) = (count - 1 - last, count - 1 - first) }
+            indices = first <= last && first < count && last >= 0 ? first..<(last + 1) : 0..<0
+        case .score:
+            guard let range = request.scoreRange(min: minIndex, max: maxIndex) else { return }
+            guard let found = readSortedSet(&request, at: 1) else { return }
+            zset = found
+            indices = range.indices(in: zset)
+        case .lex:
+            guard let range = request.lexRange(min: minIndex, max: maxIndex) else { return }
+            guard let found = readSortedSet(&request, at: 1) else { return }
+            zset = found
+            indices = range.indices(in: zset)
         }
-        request.replyEntries(slice, withScores: withScores)
+        request.replyEntries(Self.slice(zset, indices, limit: limit, reverse: reverse), withScores: withScores)
+    }
+
+    /// The entries at `indices`, reversed when `reverse`, after LIMIT's offset and count (a negative
+    /// offset selects nothing, a negative count everything after the offset).
+    private static func slice(
+        _ zset: StoreSortedSet, _ indices: Range<Int>, limit: (offset: Int, count: Int)?, reverse: Bool
+    ) -> [StoreSortedSet.Entry] {
+        var offset = limit?.offset ?? 0
+        var count = limit?.count ?? -1
+        if offset < 0 { count = 0 }
+        offset = max(offset, 0)
+        if count < 0 { count = Int.max }
+        let taken = min(max(indices.count - offset, 0), count)
+        guard taken > 0 else { return [] }
+        let entries = zset.entries
+        if reverse {
+            let end = indices.upperBound - offset
+            return entries[(end - taken)..<end].reversed()
+        }
+        let start = indices.lowerBound + offset
+        return Array(entries[start..<(start + taken)])
     }
 
     /// ZPOPMIN/ZPOPMAX key [count].
@@ -351,7 +385,68 @@ struct ScoreRange {
     }
 }
 
+/// A member interval with Redis's syntax: `[a` inclusive, `(a` exclusive, `-` and `+` the ends. It
+/// assumes every member has the same score, as Redis's lexicographic commands do.
+struct LexRange {
+    /// One end of the interval.
+    enum Bound {
+        case minusInfinity, plusInfinity
+        case inclusive([UInt8])
+        case exclusive([UInt8])
+    }
+
+    var min: Bound
+    var max: Bound
+
+    /// The bound `bytes` spell, nil when it is not one.
+    static func bound(_ bytes: [UInt8]) -> Bound? {
+        switch bytes.first {
+        case UInt8(ascii: "-") where bytes.count == 1: .minusInfinity
+        case UInt8(ascii: "+") where bytes.count == 1: .plusInfinity
+        case UInt8(ascii: "["): .inclusive(Array(bytes.dropFirst()))
+        case UInt8(ascii: "("): .exclusive(Array(bytes.dropFirst()))
+        default: nil
+        }
+    }
+
+    /// The positions of `zset.entries` inside the interval (empty when it is).
+    func indices(in zset: StoreSortedSet) -> Range<Int> {
+        let lower = zset.partitioningIndex { !Self.isBelow($0.member, min) }
+        let upper = zset.partitioningIndex { Self.isAbove($0.member, max) }
+        return lower < upper ? lower..<upper : 0..<0
+    }
+
+    /// Whether `member` lies before `bound` seen as a minimum.
+    private static func isBelow(_ member: StoreKey, _ bound: Bound) -> Bool {
+        switch bound {
+        case .minusInfinity: false
+        case .plusInfinity: true
+        case .inclusive(let value): member.withUnsafeBytes { $0.lexicographicallyPrecedes(value) }
+        case .exclusive(let value): member.withUnsafeBytes { !value.lexicographicallyPrecedes($0) }
+        }
+    }
+
+    /// Whether `member` lies past `bound` seen as a maximum.
+    private static func isAbove(_ member: StoreKey, _ bound: Bound) -> Bool {
+        switch bound {
+        case .minusInfinity: true
+        case .plusInfinity: false
+        case .inclusive(let value): member.withUnsafeBytes { value.lexicographicallyPrecedes($0) }
+        case .exclusive(let value): member.withUnsafeBytes { !$0.lexicographicallyPrecedes(value) }
+        }
+    }
+}
+
 extension CommandRequest {
+    /// The member interval of arguments `min` and `max`, or nil after replying Redis's error.
+    mutating func lexRange(min: Int, max: Int) -> LexRange? {
+        guard let low = LexRange.bound(bytes(at: min)), let high = LexRange.bound(bytes(at: max)) else {
+            replyError("ERR min or max not valid string range item")
+            return nil
+        }
+        return LexRange(min: low, max: high)
+    }
+
     /// The score interval of arguments `min` and `max`, or nil after replying Redis's error.
     mutating func scoreRange(min: Int, max: Int) -> ScoreRange? {
         guard let low = ScoreRange.bound(bytes(at: min)), let high = ScoreRange.bound(bytes(at: max)) else {

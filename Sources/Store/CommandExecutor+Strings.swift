@@ -77,7 +77,8 @@ extension CommandExecutor {
             CommandSpec("strlen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1)) { executor, request in
                 switch executor.keyspace.lookupForRead(request.key(at: 1), now: executor.now) {
                 case .none: request.reply.writeRESP(.zero)
-                case .some(.hash), .some(.list), .some(.set), .some(.sortedSet): request.replyWrongType()
+                case .some(.hash), .some(.list), .some(.set), .some(.sortedSet), .some(.stream):
+                    request.replyWrongType()
                 case .some(.string(let bytes)): request.replyInteger(bytes.count)
                 case .some(.integer(let value)): request.replyInteger(String(value).utf8.count)
                 }
@@ -189,7 +190,7 @@ extension CommandExecutor {
                 return request.replyError(StoreReplies.notAnInteger)
             }
             current = value
-        case .some(.hash), .some(.list), .some(.set), .some(.sortedSet): return request.replyWrongType()
+        case .some(.hash), .some(.list), .some(.set), .some(.sortedSet), .some(.stream): return request.replyWrongType()
         }
         let (result, overflow) = current.addingReportingOverflow(amount)
         guard !overflow else { return request.replyError(StoreReplies.overflow) }
@@ -211,7 +212,7 @@ extension CommandExecutor {
                 return request.replyError(StoreReplies.notAFloat)
             }
             current = value
-        case .some(.hash), .some(.list), .some(.set), .some(.sortedSet): return request.replyWrongType()
+        case .some(.hash), .some(.list), .some(.set), .some(.sortedSet), .some(.stream): return request.replyWrongType()
         }
         let result = current + amount
         guard result.isFinite else { return request.replyError("ERR increment would produce NaN or Infinity") }

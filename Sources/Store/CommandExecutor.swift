@@ -34,6 +34,15 @@ public final class CommandExecutor {
     /// Called by SHUTDOWN with what it asked for and the client that sent it; the server sets it to close
     /// everything and end the process. Nil (tests): SHUTDOWN only closes the caller.
     public var shutdownHandler: ((ShutdownSave, ClientSession) -> Void)?
+    /// Clients blocked in BLPOP/BRPOP by key, in the order they blocked (Redis's `db->blocking_keys`).
+    var blockedQueues: [StoreKey: [ClientSession]] = [:]
+    /// Every blocked client by id, for timeouts and INFO's blocked_clients.
+    public internal(set) var blockedClients: [Int: ClientSession] = [:]
+    /// Set while EXEC runs its queue: blocking commands then do not block, blocked clients are served
+    /// once the whole transaction is done, and its writes are propagated inside MULTI ... EXEC.
+    var isExecutingTransaction = false
+    /// Channel and pattern subscriptions (Pub/Sub).
+    public internal(set) var pubSub = PubSubRegistry()
     /// Random numbers for RANDOMKEY and expiry sampling.
     var generator = SystemRandomNumberGenerator()
     /// Where writes are propagated besides the AOF (replicas); nil: nowhere.
@@ -56,8 +65,6 @@ public final class CommandExecutor {
     public var logger = Logger(program: "store", minimumLevel: .warning)
     /// The current batch's propagated commands, handed to `propagationSink` at the end of the batch.
     var propagationBuffer = ByteBuffer()
-    /// Set while EXEC runs its queue, so its writes are propagated inside MULTI ... EXEC.
-    var isExecutingTransaction = false
     /// Whether the running EXEC has propagated its MULTI yet.
     var hasPropagatedMulti = false
 
@@ -111,26 +118,36 @@ public final class CommandExecutor {
     /// Forgets a closed connection's session.
     public func closeSession(_ session: ClientSession) {
         endTransaction(session)
+        if session.isSubscribed { pubSub.unsubscribeAll(session) }
+        if session.isBlocked { unblock(session) }
         clients.removeValue(forKey: session.id)
         statistics.connectedClients.store(clients.count, ordering: .relaxed)
     }
 
     // MARK: - Executing
 
-    /// Executes every command of `batch` for `client`, replies appended to `output`. Stops after a QUIT.
-    public func execute(_ batch: RESPCommandBatch, client: ClientSession, into output: inout ByteBuffer) {
-        guard !batch.isEmpty else { return }
+    /// Executes the commands of `batch` from `first` on for `client`, replies appended to `output`.
+    /// Stops after a QUIT, and after a command that blocked the client: returns the index of the first
+    /// command not executed, where the server resumes once the client is unblocked.
+    @discardableResult
+    public func execute(
+        _ batch: RESPCommandBatch, startingAt first: Int = 0, client: ClientSession, into output: inout ByteBuffer
+    ) -> Int {
+        guard first < batch.count else { return first }
         now = clock()
-        var request = CommandRequest(command: batch[0], client: client)
+        var request = CommandRequest(command: batch[first], client: client)
         swap(&request.reply, &output)
-        for command in batch {
-            request.command = command
+        var index = first
+        while index < batch.count {
+            request.command = batch[index]
+            index += 1
             execute(&request)
-            if client.shouldClose { break }
+            if client.shouldClose || client.isBlocked { break }
         }
         swap(&request.reply, &output)
         if isPropagating { flushPropagation() }
         publishStatistics()
+        return index
     }
 
     /// Executes one command (tests, and the batch path); the reply goes to `request.reply`.
@@ -150,12 +167,22 @@ public final class CommandExecutor {
         request.client.lastCommand =
             spec.hasSubcommands && command.count >= 2
             ? spec.name + "|" + command.string(at: 1).lowercased() : spec.name
+        if request.client.isSubscribed && request.client.protocolVersion == .resp2
+            && !Self.allowedWhileSubscribed.contains(spec.name)
+        {
+            return reject(&request, Self.notAllowedWhileSubscribed(request.client.lastCommand))
+        }
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
-        guard isPropagating else { return spec.handler(self, &request) }
-        let dirtyBefore = keyspace.dirty
-        spec.handler(self, &request)
-        propagateAfter(&request, spec, dirtyBefore: dirtyBefore)
+        if isPropagating {
+            let dirtyBefore = keyspace.dirty
+            spec.handler(self, &request)
+            propagateAfter(&request, spec, dirtyBefore: dirtyBefore)
+        } else {
+            spec.handler(self, &request)
+        }
+        // Nobody blocked (the usual case): one check of an internal property, no keyspace access.
+        if !blockedQueues.isEmpty && !keyspace.readyKeys.isEmpty && !isExecutingTransaction { serveBlockedClients() }
     }
 
     /// Executes `arguments` for `client` at the current `now` and returns the reply bytes (tests).

@@ -80,7 +80,7 @@ public struct CommandRequest {
         switch value {
         case .string(let bytes): reply.writeRESPBulkString(bytes)
         case .integer(let number): reply.writeRESPBulkString(String(number))
-        case .hash, .list, .set, .sortedSet: replyError(StoreReplies.wrongType)
+        case .hash, .list, .set, .sortedSet, .stream: replyError(StoreReplies.wrongType)
         }
     }
 

@@ -73,11 +73,18 @@ public struct CommandFlags: OptionSet, Sendable {
     public static let loading = CommandFlags(rawValue: 1 << 6)
     /// Allowed on a stale replica (later).
     public static let stale = CommandFlags(rawValue: 1 << 7)
+    /// A Pub/Sub command.
+    public static let pubsub = CommandFlags(rawValue: 1 << 8)
+    /// Not allowed in scripts.
+    public static let noscript = CommandFlags(rawValue: 1 << 9)
+    /// May block the client (BLPOP).
+    public static let blocking = CommandFlags(rawValue: 1 << 10)
 
     /// The flag names, as COMMAND INFO lists them.
     public var names: [String] {
         let all: [(CommandFlags, String)] = [
             (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
+            (.pubsub, "pubsub"), (.noscript, "noscript"), (.blocking, "blocking"),
             (.noAuth, "no_auth"), (.loading, "loading"), (.stale, "stale"), (.fast, "fast"),
         ]
         return all.filter { contains($0.0) }.map(\.1)

@@ -36,6 +36,7 @@ public struct CommandTable {
                 + CommandExecutor.stringCommands + CommandExecutor.hashCommands + CommandExecutor.listCommands
                 + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
                 + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands
-                + CommandExecutor.persistenceCommands)
+                + CommandExecutor.persistenceCommands + CommandExecutor.pubSubCommands
+                + CommandExecutor.streamCommands)
     }
 }

@@ -27,6 +27,12 @@ public struct Keyspace {
     /// Keys expired since the executor last drained them; see `recordsExpirations`.
     public var expiredKeysToPropagate: [StoreKey] = []
 
+    /// Keys some client is blocked on (BLPOP), as Redis's `db->blocking_keys`: a write to one of them
+    /// lists it in `readyKeys`, which the executor serves after the command.
+    public private(set) var blockingKeys: Set<StoreKey> = []
+    /// Keys in `blockingKeys` written since the executor last served them (Redis's `server.ready_keys`).
+    public private(set) var readyKeys: [StoreKey] = []
+
     /// Watched keys to the clients watching them (WATCH), as Redis's `db->watched_keys`.
     private var watchers: [StoreKey: [ClientSession]] = [:]
 
@@ -172,10 +178,12 @@ public struct Keyspace {
 
     // MARK: - Watching
 
-    /// Marks every client watching `key` as invalidated: called by every write path. One dictionary
-    /// probe, skipped entirely while nobody watches anything.
+    /// Marks every client watching `key` as invalidated, and `key` as ready when a client is blocked on
+    /// it: called by every write path. One dictionary probe each, skipped entirely while nobody watches
+    /// or blocks.
     @inline(__always)
     mutating func touch(_ key: StoreKey) {
+        if !blockingKeys.isEmpty && blockingKeys.contains(key) && !readyKeys.contains(key) { readyKeys.append(key) }
         guard !watchers.isEmpty, let clients = watchers[key] else { return }
         for client in clients { client.isWatchInvalidated = true }
     }
@@ -196,6 +204,20 @@ public struct Keyspace {
         }
         client.watchedKeys.removeAll()
         client.isWatchInvalidated = false
+    }
+
+    // MARK: - Blocking
+
+    /// Notes that a client blocks on `key`: writes to it now make it ready.
+    mutating func startBlocking(on key: StoreKey) { blockingKeys.insert(key) }
+
+    /// Notes that no client blocks on `key` any more.
+    mutating func stopBlocking(on key: StoreKey) { blockingKeys.remove(key) }
+
+    /// The ready keys, in the order they became ready; the list is emptied.
+    mutating func takeReadyKeys() -> [StoreKey] {
+        defer { readyKeys.removeAll() }
+        return readyKeys
     }
 
     /// How many keys are watched by anyone (tests).

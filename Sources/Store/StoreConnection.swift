@@ -4,13 +4,17 @@ import Reactor
 
 /// One client connection: decodes every complete command of a read, executes them in order, and
 /// leaves the replies in the connection's output, flushed once per read (so a pipeline of 16 costs
-/// one `write(2)`). Confined to the server's loop thread.
+/// one `write(2)`). A command that blocks the client (BLPOP) stops the execution: the rest of the batch and
+/// everything read meanwhile wait until `resume` runs after the client is unblocked. Confined to the
+/// server's loop thread.
 final class StoreConnection: ConnectionHandler {
     private let executor: CommandExecutor
     private let session: ClientSession
     private var decoder: RESPCommandDecoder
     private var batch = RESPCommandBatch()
     private let onClose: (ClientSession) -> Void
+    /// Where execution resumes in `batch` once the session is unblocked; nil when nothing waits.
+    private var resumeIndex: Int?
 
     init(executor: CommandExecutor, session: ClientSession, onClose: @escaping (ClientSession) -> Void) {
         self.executor = executor
@@ -21,6 +25,17 @@ final class StoreConnection: ConnectionHandler {
     }
 
     func connectionDidRead(_ connection: Connection) {
+        if session.isBlocked { return enforceQueryBufferLimit(connection) }
+        if let index = resumeIndex {
+            resumeIndex = nil
+            let next = connection.withOutbound {
+                executor.execute(batch, startingAt: index, client: session, into: &$0)
+            }
+            if session.isBlocked {
+                resumeIndex = next
+                return
+            }
+        }
         while connection.isOpen && !session.shouldClose {
             batch.removeAll()
             let count: Int
@@ -36,13 +51,28 @@ final class StoreConnection: ConnectionHandler {
                 return
             }
             if count == 0 { break }
-            connection.withOutbound { executor.execute(batch, client: session, into: &$0) }
+            let next = connection.withOutbound { executor.execute(batch, client: session, into: &$0) }
+            if session.isBlocked {
+                resumeIndex = next
+                break
+            }
         }
         if session.shouldClose {
             connection.closeGracefully()
             return
         }
-        // client-query-buffer-limit: an incomplete command that keeps growing past it closes the client.
+        enforceQueryBufferLimit(connection)
+    }
+
+    /// Runs what waited behind a blocking command: the rest of the batch, then what was read meanwhile.
+    func resume(_ connection: Connection) {
+        guard connection.isOpen else { return }
+        connectionDidRead(connection)
+    }
+
+    /// client-query-buffer-limit: an incomplete command, or input a blocked client keeps sending, that
+    /// grows past it closes the client.
+    private func enforceQueryBufferLimit(_ connection: Connection) {
         if connection.inbound.readableBytes > executor.configuration.queryBufferLimit {
             connection.close()
             return

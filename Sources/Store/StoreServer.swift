@@ -70,6 +70,7 @@ public final class StoreServer: @unchecked Sendable {
             let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
             self.expiryTimer = self.loop.scheduleRepeating(every: interval) {
                 executor.runActiveExpiry()
+                executor.expireBlockedClients()
                 executor.persistenceCron()
             }
             executor.shutdownHandler = { [unowned self] save, client in
@@ -106,8 +107,17 @@ public final class StoreServer: @unchecked Sendable {
             peer: connection.remoteAddress?.description ?? "", localAddress: listener?.address.description ?? "",
             fd: connection.fd)
         session.closeConnection = { [weak connection] in connection?.close() }
-        connection.handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
+        session.deliver = { [weak connection] bytes in connection?.write(bytes) }
+        let handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
+        }
+        connection.handler = handler
+        // Next turn of the loop: unblocking happens inside another client's command.
+        session.didUnblock = { [weak connection, weak handler] in
+            connection?.loop.executeOnLoop { [weak connection, weak handler] in
+                guard let connection, let handler else { return }
+                handler.resume(connection)
+            }
         }
     }
 

@@ -61,19 +61,19 @@ public struct StoreSortedSet: Sendable {
 
     /// The index of the first entry not below `score` (above it when `exclusive`).
     public func firstIndex(atLeast score: Double, exclusive: Bool) -> Int {
-        partition { exclusive ? $0.score > score : $0.score >= score }
+        partitioningIndex { exclusive ? $0.score > score : $0.score >= score }
     }
 
     /// The index just past the last entry not above `score` (below it when `exclusive`).
     public func endIndex(atMost score: Double, exclusive: Bool) -> Int {
-        partition { exclusive ? $0.score >= score : $0.score > score }
+        partitioningIndex { exclusive ? $0.score >= score : $0.score > score }
     }
 
     /// Where `entry` is or would be inserted.
-    private func index(of entry: Entry) -> Int { partition { !Self.precedes($0, entry) } }
+    private func index(of entry: Entry) -> Int { partitioningIndex { !Self.precedes($0, entry) } }
 
     /// The first index whose entry satisfies `predicate`, which must be false then true along the array.
-    private func partition(_ predicate: (Entry) -> Bool) -> Int {
+    public func partitioningIndex(_ predicate: (Entry) -> Bool) -> Int {
         var low = 0
         var high = entries.count
         while low < high {

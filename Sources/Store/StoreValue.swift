@@ -13,6 +13,8 @@ public enum StoreValue: Sendable {
     case set(StoreSet)
     /// A sorted set.
     case sortedSet(StoreSortedSet)
+    /// A stream.
+    case stream(StoreStream)
 
     /// The type name TYPE and SCAN ... TYPE use.
     public var typeName: String {
@@ -22,6 +24,7 @@ public enum StoreValue: Sendable {
         case .list: "list"
         case .set: "set"
         case .sortedSet: "zset"
+        case .stream: "stream"
         }
     }
 
@@ -30,7 +33,7 @@ public enum StoreValue: Sendable {
         switch self {
         case .string(let bytes): bytes
         case .integer(let value): Array(String(value).utf8)
-        case .hash, .list, .set, .sortedSet: nil
+        case .hash, .list, .set, .sortedSet, .stream: nil
         }
     }
 
@@ -38,7 +41,7 @@ public enum StoreValue: Sendable {
     public var isString: Bool {
         switch self {
         case .string, .integer: true
-        case .hash, .list, .set, .sortedSet: false
+        case .hash, .list, .set, .sortedSet, .stream: false
         }
     }
 

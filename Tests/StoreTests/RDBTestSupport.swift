@@ -14,6 +14,10 @@ func canonical(_ value: StoreValue) -> String {
         return "zset " + sortedSet.entries.map { "\(text($0.member.bytes))=\($0.score)" }.joined(separator: ",")
     case .hash(let hash):
         return "hash " + hash.map { "\(text($0.key.bytes))=\(text($0.value))" }.sorted().joined(separator: ",")
+    case .stream(let stream):
+        return "stream "
+            + stream.entries.map { "\($0.id)=" + $0.fieldsAndValues.map(text).joined(separator: "/") }
+            .joined(separator: ",") + " last \(stream.lastID)"
     }
 }
 

@@ -131,6 +131,52 @@ import Testing
         #expect(store.run("ZRANGE", "z", "1", "2", "BYSCORE") == "*2\r\n$1\r\na\r\n$1\r\nb\r\n")
     }
 
+    @Test("Lexicographic ranges: [ inclusive, ( exclusive, - and +, REV, LIMIT; ZLEXCOUNT")
+    func rangeByLex() {
+        let store = StoreHarness()
+        store.run("ZADD", "z", "0", "a", "0", "b", "0", "c", "0", "d", "0", "dd")
+        #expect(
+            store.run("ZRANGEBYLEX", "z", "-", "+") == "*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$2\r\ndd\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "[b", "(d") == "*2\r\n$1\r\nb\r\n$1\r\nc\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "(c", "[d") == "*1\r\n$1\r\nd\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "(a", "(a") == "*0\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "+", "-") == "*0\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "[b", "+", "LIMIT", "1", "2") == "*2\r\n$1\r\nc\r\n$1\r\nd\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "-", "+", "LIMIT", "3", "-1") == "*2\r\n$1\r\nd\r\n$2\r\ndd\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "-", "+", "LIMIT", "-1", "2") == "*0\r\n")
+        #expect(store.run("ZREVRANGEBYLEX", "z", "+", "-", "LIMIT", "1", "2") == "*2\r\n$1\r\nd\r\n$1\r\nc\r\n")
+        #expect(store.run("ZREVRANGEBYLEX", "z", "[c", "[b") == "*2\r\n$1\r\nc\r\n$1\r\nb\r\n")
+        #expect(store.run("ZRANGE", "z", "[d", "+", "BYLEX") == "*2\r\n$1\r\nd\r\n$2\r\ndd\r\n")
+        #expect(
+            store.run("ZRANGE", "z", "[c", "[a", "BYLEX", "REV", "LIMIT", "0", "2") == "*2\r\n$1\r\nc\r\n$1\r\nb\r\n")
+        #expect(store.run("ZRANGE", "z", "[a", "[c", "BYLEX", "REV") == "*0\r\n")
+        #expect(store.run("ZLEXCOUNT", "z", "[b", "+") == ":4\r\n")
+        #expect(store.run("ZLEXCOUNT", "z", "-", "(b") == ":1\r\n")
+        #expect(store.run("ZLEXCOUNT", "missing", "-", "+") == ":0\r\n")
+        #expect(store.run("ZRANGEBYLEX", "missing", "-", "+") == "*0\r\n")
+    }
+
+    @Test("Lexicographic ranges refuse bad items, WITHSCORES, BYLEX with BYSCORE and a short LIMIT")
+    func rangeByLexErrors() {
+        let store = StoreHarness()
+        store.run("ZADD", "z", "0", "a")
+        let badItem = "-ERR min or max not valid string range item\r\n"
+        #expect(store.run("ZRANGEBYLEX", "z", "a", "+") == badItem)
+        #expect(store.run("ZLEXCOUNT", "z", "-", "x") == badItem)
+        #expect(store.run("ZRANGE", "z", "--", "+", "BYLEX") == badItem)
+        #expect(
+            store.run("ZRANGEBYLEX", "z", "-", "+", "WITHSCORES")
+                == "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n")
+        #expect(store.run("ZRANGE", "z", "-", "+", "BYLEX", "BYSCORE") == "-ERR syntax error\r\n")
+        #expect(store.run("ZRANGEBYLEX", "z", "-", "+", "LIMIT", "1") == "-ERR syntax error\r\n")
+        #expect(
+            store.run("ZRANGEBYLEX", "z", "-", "+", "LIMIT", "x", "1")
+                == "-ERR value is not an integer or out of range\r\n")
+        store.run("SET", "s", "v")
+        #expect(store.run("ZLEXCOUNT", "s", "-", "+").hasPrefix("-WRONGTYPE"))
+        #expect(store.run("ZRANGEBYLEX", "s", "-", "+").hasPrefix("-WRONGTYPE"))
+    }
+
     @Test("ZPOPMIN and ZPOPMAX pop by score, flat without a count and in pairs with one in RESP3")
     func pop() {
         let store = StoreHarness()

@@ -47,6 +47,10 @@ public struct KeyspaceCommandWriter {
             }
         case .hash(let hash):
             batches(Array(hash), "HSET", keyBytes) { [$0.key.bytes, $0.value] }
+        case .stream(let stream):
+            for entry in stream.entries {
+                command(["XADD"], keyBytes, [Array(entry.id.description.utf8)] + entry.fieldsAndValues)
+            }
         }
         if let deadline { command(["PEXPIREAT"], keyBytes, [Array(String(deadline).utf8)]) }
         if buffer.readableBytes >= Self.chunkSize { try finish() }

@@ -71,6 +71,9 @@ public struct RDBEncoder {
     public mutating func append(key: StoreKey, value: StoreValue, expiresAt: Int64?) throws {
         precondition(!isFinished, "RDBEncoder.append after finish")
         guard !Self.isEmptyAggregate(value) else { return }
+        if case .stream = value {
+            throw RDBError(.unsupported, "streams cannot be written to an RDB file yet", at: bytes.count)
+        }
         if let expiresAt {
             bytes.append(RDBConstant.opcodeExpireTimeMilliseconds)
             writeLittleEndian(UInt64(bitPattern: expiresAt))
@@ -119,6 +122,7 @@ public struct RDBEncoder {
         case .list(let list): list.isEmpty
         case .set(let set): set.isEmpty
         case .sortedSet(let sortedSet): sortedSet.isEmpty
+        case .stream: false
         }
     }
 }
