@@ -67,6 +67,13 @@ public struct ByteBuffer: Sendable {
         }
     }
 
+    /// Calls `body` with the bytes at storage indices `range`, consumed ones included (a replica passing
+    /// on verbatim the commands it just decoded). `range` must lie below `writerIndex`.
+    public func withUnsafeBytes<R>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(range.lowerBound >= 0 && range.upperBound <= writerIndex, "range outside the written bytes")
+        return try storage.withUnsafeBytes { raw in try body(UnsafeRawBufferPointer(rebasing: raw[range])) }
+    }
+
     /// Marks `count` readable bytes as consumed.
     @inlinable
     public mutating func moveReaderIndex(forwardBy count: Int) {

@@ -60,8 +60,19 @@ public final class ClientSession {
 
     /// The keys a BLPOP or BRPOP of this client waits on, in its order; empty unless blocked.
     public internal(set) var blockedKeys: [StoreKey] = [] {
-        didSet { isBlocked = !blockedKeys.isEmpty }
+        didSet { isBlocked = !blockedKeys.isEmpty || replicaWait != nil }
     }
+    /// What a WAIT of this client waits for; nil unless blocked in WAIT.
+    var replicaWait: ReplicaWait? {
+        didSet { isBlocked = !blockedKeys.isEmpty || replicaWait != nil }
+    }
+    /// Set on the session that applies the master's stream on a replica: its writes are allowed on a
+    /// read-only replica and are not propagated again (the stream itself is).
+    public internal(set) var isMaster = false
+    /// Set once the client is a replica of ours (after PSYNC): it gets the replication stream.
+    public internal(set) var isReplica = false
+    /// The port the replica serves clients on (REPLCONF listening-port).
+    var replicaListeningPort = 0
     /// Whether the blocked pop takes from the head (BLPOP) or the tail (BRPOP).
     var blockedPopsAtHead = true
     /// When the blocked pop times out, Unix milliseconds; 0 waits for ever.
@@ -90,4 +101,14 @@ public final class ClientSession {
         self.lastInteraction = createdAt
         self.isAuthenticated = isAuthenticated
     }
+}
+
+/// A WAIT in progress: how many replicas must have acknowledged which offset, and until when.
+struct ReplicaWait {
+    /// The stream offset the client's writes reached.
+    var offset: Int
+    /// How many replicas must have acknowledged it.
+    var count: Int
+    /// When WAIT gives up and answers how many did, Unix milliseconds; 0 waits for ever.
+    var deadline: Int64
 }

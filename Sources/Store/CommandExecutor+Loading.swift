@@ -42,7 +42,14 @@ extension CommandExecutor {
             appendOnlyLog = log
         } else if let bytes = try FileSystem.read(configuration.snapshotPath) {
             let started = clock()
-            try loadSnapshot(bytes)
+            let summary = try loadSnapshot(bytes)
+            if let id = summary.auxiliaryFields["repl-id"].map({ String(decoding: $0, as: UTF8.self) }),
+                let offset = summary.auxiliaryFields["repl-offset"].flatMap({ Int(String(decoding: $0, as: UTF8.self)) }
+                ),
+                id.utf8.count == 40
+            {
+                persistence.loadedReplication = (id, offset)
+            }
             logger.info(
                 "DB loaded from disk",
                 ["path": configuration.snapshotPath, "keys": keyspace.count, "ms": clock() - started])
@@ -50,6 +57,20 @@ extension CommandExecutor {
         persistence.lastSaveAt = clock() / 1000
         persistence.dirtyAtLastSave = keyspace.dirty
         if configuration.appendOnly && !loadedFromLog { try startAppendOnly() }
+    }
+
+    /// Starts replication as configured, after the data is loaded: a replica follows its master, resuming
+    /// the history its snapshot recorded; a master with a recorded history keeps it, so its replicas can
+    /// continue partially after it restarts (Redis 6+).
+    public func startConfiguredReplication() {
+        let loaded = persistence.loadedReplication
+        if let master = configuration.replicaOf {
+            startReplication(of: master, resuming: loaded.map { (id: $0.id, offset: $0.offset) })
+        } else if let loaded {
+            replication = ReplicationFeed(
+                backlogSize: configuration.replBacklogSize, replicationID: loaded.id, offset: loaded.offset)
+            activateBacklog()
+        }
     }
 
     /// Creates the AOF from the current data (synchronously: at start, or CONFIG SET appendonly yes) and

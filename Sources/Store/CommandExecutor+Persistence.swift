@@ -79,7 +79,8 @@ extension CommandExecutor {
     public func saveSnapshot() throws {
         let path = configuration.snapshotPath
         let temporary = "\(configuration.dir)/temp-\(getpid()).rdb"
-        try writeSnapshot(to: temporary)
+        if isPropagating { flushPropagation() }
+        try writeSnapshot(to: temporary, auxiliaryFields: replicationAuxiliaryFields)
         try FileSystem.rename(temporary, to: path)
         persistence.lastSaveAt = clock() / 1000
         persistence.dirtyAtLastSave = keyspace.dirty
@@ -93,8 +94,13 @@ extension CommandExecutor {
     public func startBackgroundSave() -> Bool {
         let temporary = "\(configuration.dir)/temp-bgsave-\(getpid()).rdb"
         persistence.lastSnapshotTryAt = clock()
+        // The snapshot must hold exactly the writes up to the offset it records.
+        if isPropagating { flushPropagation() }
+        let auxiliaryFields = replicationAuxiliaryFields
         do {
-            let pid = try SnapshotChild.start { [self] in (try? writeSnapshot(to: temporary)) != nil }
+            let pid = try SnapshotChild.start { [self] in
+                (try? writeSnapshot(to: temporary, auxiliaryFields: auxiliaryFields)) != nil
+            }
             persistence.snapshotChild = PersistenceState.Child(
                 pid: pid, temporaryPath: temporary, startedAt: clock(), dirtyAtStart: keyspace.dirty)
             logger.info("background saving started", ["pid": pid])

@@ -148,7 +148,7 @@ extension CommandExecutor {
                 "pubsub_patterns:\(pubSub.patterns.count)",
             ]
         case "replication":
-            lines = ["# Replication", "role:master", "connected_slaves:0", "master_repl_offset:0"]
+            lines = replicationInfo()
         case "cpu":
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -1,5 +1,6 @@
 import Core
 import RESP
+import Reactor
 
 #if canImport(Glibc)
     import Glibc
@@ -61,6 +62,16 @@ public final class CommandExecutor {
     public var configurationFilePath: String?
     /// Snapshot and AOF children and outcomes.
     public var persistence = PersistenceState()
+    /// The replication stream: ids, backlog, attached replicas.
+    public internal(set) var replication: ReplicationFeed
+    /// The link to our master when we are a replica; nil on a master.
+    public internal(set) var masterLink: MasterLink?
+    /// Clients blocked in WAIT, by id.
+    var waitingClients: [Int: ClientSession] = [:]
+    /// The loop that owns the keyspace (set by the server): replication links run on it. Nil in tests.
+    public var loop: EventLoop?
+    /// When the master last sent a PING down the stream, Unix milliseconds.
+    var lastReplicaPingAt: Int64 = 0
     /// Where persistence and replication events are logged (the server's logger; tests keep the default).
     public var logger = Logger(program: "store", minimumLevel: .warning)
     /// The current batch's propagated commands, handed to `propagationSink` at the end of the batch.
@@ -84,6 +95,7 @@ public final class CommandExecutor {
         self.clock = clock
         self.now = clock()
         self.startedAt = now
+        self.replication = ReplicationFeed(backlogSize: configuration.replBacklogSize)
         self.table = CommandTable.standard()
     }
 
@@ -119,7 +131,12 @@ public final class CommandExecutor {
     public func closeSession(_ session: ClientSession) {
         endTransaction(session)
         if session.isSubscribed { pubSub.unsubscribeAll(session) }
-        if session.isBlocked { unblock(session) }
+        if session.isBlocked {
+            unblock(session)
+            waitingClients[session.id] = nil
+            session.replicaWait = nil
+        }
+        if session.isReplica { detachReplica(session) }
         clients.removeValue(forKey: session.id)
         statistics.connectedClients.store(clients.count, ordering: .relaxed)
     }
@@ -172,6 +189,12 @@ public final class CommandExecutor {
         {
             return reject(&request, Self.notAllowedWhileSubscribed(request.client.lastCommand))
         }
+        if spec.flags.contains(.write) && !request.client.isMaster {
+            if masterLink != nil { return reject(&request, StoreReplies.readOnlyReplica) }
+            if configuration.minReplicasToWrite > 0 && goodReplicaCount < configuration.minReplicasToWrite {
+                return reject(&request, "NOREPLICAS Not enough good replicas to write.")
+            }
+        }
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
         if isPropagating {
@@ -219,6 +242,8 @@ public final class CommandExecutor {
     /// One active expiry cycle at the current time (the server's timer calls it `hz` times a second).
     public func runActiveExpiry() {
         now = clock()
+        // A replica waits for its master's DELs: its data must stay what the stream makes it.
+        guard masterLink == nil else { return }
         keyspace.activeExpireCycle(now: now, using: &generator)
         if isPropagating { flushPropagation() }
         publishStatistics()

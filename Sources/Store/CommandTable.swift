@@ -37,6 +37,6 @@ public struct CommandTable {
                 + CommandExecutor.setCommands + CommandExecutor.sortedSetCommands
                 + CommandExecutor.transactionCommands + CommandExecutor.shutdownCommands
                 + CommandExecutor.persistenceCommands + CommandExecutor.pubSubCommands
-                + CommandExecutor.streamCommands)
+                + CommandExecutor.streamCommands + CommandExecutor.replicationCommands)
     }
 }

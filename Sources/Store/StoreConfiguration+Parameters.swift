@@ -5,7 +5,9 @@ extension StoreConfiguration {
         "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "save", "appendonly",
         "appendfsync", "databases", "hz", "dir", "loglevel", "client-query-buffer-limit", "proto-max-bulk-len",
         "metrics-port", "timeout", "tcp-keepalive", "appendfilename", "dbfilename", "auto-aof-rewrite-percentage",
-        "auto-aof-rewrite-min-size", "aof-load-truncated", "rdbcompression", "rdbchecksum",
+        "auto-aof-rewrite-min-size", "aof-load-truncated", "rdbcompression", "rdbchecksum", "replicaof", "masterauth",
+        "repl-backlog-size", "min-replicas-to-write", "min-replicas-max-lag", "replica-priority", "repl-timeout",
+        "repl-ping-replica-period", "replica-read-only",
     ]
 
     /// The value of `name` as CONFIG GET shows it; the password is masked so it never leaves the process
@@ -28,6 +30,15 @@ extension StoreConfiguration {
         case "aof-load-truncated": aofLoadTruncated ? "yes" : "no"
         case "rdbcompression": rdbCompression ? "yes" : "no"
         case "rdbchecksum": rdbChecksum ? "yes" : "no"
+        case "replicaof": replicaOf.map { "\($0.host) \($0.port)" } ?? ""
+        case "masterauth": masterAuth.isEmpty ? "" : "********"
+        case "repl-backlog-size": String(replBacklogSize)
+        case "min-replicas-to-write": String(minReplicasToWrite)
+        case "min-replicas-max-lag": String(minReplicasMaxLag)
+        case "replica-priority": String(replicaPriority)
+        case "repl-timeout": String(replTimeout)
+        case "repl-ping-replica-period": String(replPingReplicaPeriod)
+        case "replica-read-only": "yes"
         case "databases": "1"
         case "hz": String(hz)
         case "dir": dir
@@ -94,6 +105,35 @@ extension StoreConfiguration {
             case "rdbcompression": rdbCompression = text == "yes"
             default: rdbChecksum = text == "yes"
             }
+        case "replicaof":
+            guard atStartup else { return "can't set immutable config" }
+            let words = text.split(separator: " ")
+            if words.count == 2 && words[0].lowercased() == "no" && words[1].lowercased() == "one" {
+                replicaOf = nil
+            } else {
+                guard words.count == 2, let port = Int(words[1]), (1...65535).contains(port) else {
+                    return "argument must be '<host> <port>'"
+                }
+                replicaOf = MasterAddress(host: String(words[0]), port: port)
+            }
+        case "masterauth": masterAuth = text
+        case "repl-backlog-size":
+            guard let value = Self.parseMemory(text), value >= 1 else { return "argument must be a memory value" }
+            replBacklogSize = value
+        case "min-replicas-to-write", "min-replicas-max-lag", "replica-priority", "repl-timeout",
+            "repl-ping-replica-period":
+            guard let value = Int(text), value >= 0 else {
+                return "argument must be between 0 and 2147483647 inclusive"
+            }
+            switch name {
+            case "min-replicas-to-write": minReplicasToWrite = value
+            case "min-replicas-max-lag": minReplicasMaxLag = value
+            case "replica-priority": replicaPriority = value
+            case "repl-timeout": replTimeout = max(1, value)
+            default: replPingReplicaPeriod = max(1, value)
+            }
+        case "replica-read-only":
+            guard text == "yes" else { return "only 'yes' is supported: replicas never take writes of their own" }
         case "maxmemory-policy", "timeout", "tcp-keepalive", "databases":
             break  // Accepted for compatibility; later slices implement them.
         case "save":

@@ -46,6 +46,24 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// Directory for persistence files (later slices).
     public var dir = "."
 
+    /// The master to replicate at start (`replicaof <host> <port>`); nil: start as a master.
+    public var replicaOf: MasterAddress?
+    /// The password to give the master (masterauth); empty: the store's own `requirepass`, since the
+    /// instances of one stack share it.
+    public var masterAuth = ""
+    /// Bytes of recent stream kept for partial resyncs (repl-backlog-size).
+    public var replBacklogSize = 1 << 20
+    /// Refuse writes unless this many replicas are connected and recent (0: off).
+    public var minReplicasToWrite = 0
+    /// ... where recent means an acknowledgement within this many seconds.
+    public var minReplicasMaxLag = 10
+    /// Failover preference: lower is preferred, 0 never promoted (replica-priority).
+    public var replicaPriority = 100
+    /// Seconds without anything from the other side before a replication link is dropped.
+    public var replTimeout = 60
+    /// Seconds between PINGs the master sends down an idle stream.
+    public var replPingReplicaPeriod = 10
+
     /// The snapshot's path.
     public var snapshotPath: String { dir + "/" + dbFilename }
     /// The AOF's path.
@@ -70,4 +88,20 @@ public enum AppendFsyncPolicy: String, Sendable, Equatable {
     case everySecond = "everysec"
     /// Never fsync; the kernel flushes when it likes.
     case no
+}
+
+/// Where a replica's master is.
+public struct MasterAddress: Sendable, Equatable, CustomStringConvertible {
+    /// An IPv4 loopback address.
+    public var host: String
+    /// Its client port.
+    public var port: Int
+
+    /// The address `host:port`.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { "\(host):\(port)" }
 }

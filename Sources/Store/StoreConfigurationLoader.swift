@@ -58,8 +58,9 @@ public struct StoreConfigurationLoader {
             return
         }
         // `save` takes pairs and `bind` may list several addresses (we serve the first, loopback only).
-        let value = name == "save" ? values.joined(separator: " ") : values[0]
-        if let problem = configuration.setValue(value, of: name, atStartup: true) {
+        let value =
+            name == "save" || name == "replicaof" || name == "slaveof" ? values.joined(separator: " ") : values[0]
+        if let problem = configuration.setValue(value, of: name == "slaveof" ? "replicaof" : name, atStartup: true) {
             problems.append(
                 "\(location): \(problem.hasPrefix("Unknown option") ? "unknown directive '\(name)'" : "\(name): \(problem)")"
             )
@@ -68,6 +69,12 @@ public struct StoreConfigurationLoader {
 
     /// Checks the whole: the address must be IPv4 loopback (the store never listens beyond its host).
     public mutating func validate() {
+        if let master = configuration.replicaOf {
+            if master.host == "localhost" { configuration.replicaOf?.host = "127.0.0.1" }
+            if !(configuration.replicaOf?.host.hasPrefix("127.") ?? true) {
+                problems.append("replicaof: '\(master.host)' is not an IPv4 loopback address (127.0.0.0/8)")
+            }
+        }
         let parts = configuration.bind.split(separator: ".")
         let isIPv4 = parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
         if !isIPv4 || parts.first != "127" {

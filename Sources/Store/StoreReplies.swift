@@ -40,4 +40,7 @@ public enum StoreReplies {
     public static func unknownSubcommand(_ subcommand: String, of command: String) -> String {
         "ERR unknown subcommand '\(subcommand.prefix(128))'. Try \(command.uppercased()) HELP."
     }
+
+    /// What a replica answers a write: clients (and failover logic) match this exact text.
+    public static let readOnlyReplica = "READONLY You can't write against a read only replica."
 }

@@ -56,6 +56,7 @@ public final class StoreServer: @unchecked Sendable {
             let executor = CommandExecutor(configuration: self.configuration, statistics: self.statistics)
             executor.logger = self.logger
             executor.configurationFilePath = self.configurationFilePath
+            executor.loop = self.loop
             try executor.loadDataAndOpenLog()
             executor.appendFailureHandler = { [unowned self] error in
                 self.logger.error("can't recover from an AOF write error when appendfsync is always: exiting")
@@ -67,11 +68,13 @@ public final class StoreServer: @unchecked Sendable {
             }
             self.listener = listener
             executor.boundPort = listener.address.port ?? 0
+            executor.startConfiguredReplication()
             let interval = TimeAmount.nanoseconds(1_000_000_000 / Int64(max(1, self.configuration.hz)))
             self.expiryTimer = self.loop.scheduleRepeating(every: interval) {
                 executor.runActiveExpiry()
                 executor.expireBlockedClients()
                 executor.persistenceCron()
+                executor.replicationCron()
             }
             executor.shutdownHandler = { [unowned self] save, client in
                 self.logger.info("shutdown requested by a client", ["id": client.id, "addr": client.peer])

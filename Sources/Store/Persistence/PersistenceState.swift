@@ -43,6 +43,9 @@ public struct PersistenceState {
     /// waits on this to send a full sync). Cleared after each call.
     public var snapshotWaiters: [(Bool, String) -> Void] = []
 
+    /// The replication history the loaded snapshot recorded (aux fields repl-id, repl-offset).
+    public var loadedReplication: (id: String, offset: Int)?
+
     /// A state with nothing running.
     public init() {}
 }
