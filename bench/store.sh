@@ -289,8 +289,8 @@ run_memory() {
     for side in $SIDES; do
         empty=$(status_kib "${PGID[$side]}" VmRSS)
         out="$RUN_DIR/memory-$side.txt"
-        run_load "$out" timeout 300 taskset -c "$LOAD_CPUS" \
-            redis-cli -h "$ADDRESS" -p "${PORT[$side]}" --pipe <"$file" ||
+        # Not through run_load: bash gives a background command /dev/null as its stdin.
+        timeout 300 taskset -c "$LOAD_CPUS" redis-cli -h "$ADDRESS" -p "${PORT[$side]}" --pipe <"$file" >"$out" 2>&1 ||
             die "redis-cli --pipe failed against $side: $(tail -3 "$out")"
         grep -q "errors: 0, replies: $KEYS" "$out" || die "redis-cli --pipe against $side: $(tail -2 "$out")"
         count=$(cli "$side" DBSIZE)
@@ -369,7 +369,7 @@ report() {
         [ -z "$PEER_STORE_BIN" ] || echo "The \"redis-server\" columns are another build of ours: $PEER_STORE_BIN."
         echo
         echo '```'
-        describe_machine
+        echo "$MACHINE"
         echo '```'
     } >>"$md"
     step "Markdown (for docs/BENCHMARKS.md)"
@@ -397,7 +397,9 @@ main() {
     OUT=${OUT:-$(mktemp --suffix=.md "/tmp/evergreen-store-$(date +%Y%m%d-%H%M%S)-XXXXXX")}
 
     step "machine"
-    describe_machine
+    # Described once, before anything runs: the commit and settings are those of the measured build.
+    MACHINE=$(describe_machine)
+    echo "$MACHINE"
 
     if wants suite; then run_suite; fi
     if wants throughput; then run_throughput; fi
