@@ -14,7 +14,7 @@
 public struct DenseDictionary<Value> {
     @usableFromInline
     struct Entry {
-        // Key first, then the link: the Int32 fits in the key's padding (StoreKey is 25 bytes).
+        // Key first, then the link: the Int32 fits in the padding after StoreKey's 26 bytes.
         @usableFromInline var key: StoreKey
         @usableFromInline var next: Int32
         @usableFromInline var value: Value

@@ -113,6 +113,13 @@ import Testing
         #expect(sizes.count >= 3)
     }
 
+    @Test("A keyspace entry takes 64 bytes: key, chain link in the key's padding, value")
+    func entryLayout() {
+        #expect(MemoryLayout<StoreKey>.size <= 28)  // leaves 4 bytes of padding for the Int32 link
+        #expect(MemoryLayout<StoreValue>.size <= 32)
+        #expect(MemoryLayout<DenseDictionary<StoreValue>.Entry>.stride == 64)
+    }
+
     @Test("Bit reversal of the SCAN cursor")
     func bitReversal() {
         #expect(UInt64(1).bitReversed == 1 << 63)
