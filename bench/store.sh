@@ -301,6 +301,7 @@ run_memory() {
         record memory "$side" 1 "$empty" "$rss" "$anon"
         note "$side: VmRSS $((empty / 1024)) MiB empty, $((rss / 1024)) MiB with $count keys (RssAnon $((anon / 1024)) MiB)"
     done
+    rm -f "$file" # ~47 MB, and regenerated in seconds
     stop_sides
 }
 
