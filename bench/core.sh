@@ -46,6 +46,8 @@ set -euo pipefail
 
 readonly REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ADDRESS=127.0.0.1
+# shellcheck source=bench/lib.sh
+source "$REPO_ROOT/bench/lib.sh"
 # The body both HTTP servers must answer with: exactly these 12 bytes.
 readonly HTTP_BODY='{"ok":true}'$'\n'
 
@@ -78,53 +80,22 @@ PERF=${PERF:-0}
 BACKGROUND_MAX=${BACKGROUND_MAX:-10}
 WAIT_IDLE=${WAIT_IDLE:-0}
 
-# MARK: - Small helpers
-
-step() { printf '\n==> %s\n' "$*"; }
-note() { printf '    %s\n' "$*"; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
+# MARK: - Scope
 
 wants() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 has_side() { [[ " $SIDES " == *" $1 "* ]]; }
 
-# The median of the numbers on stdin ("nan" when there are none). mawk has no asort: sort does it.
-median() {
-    sort -g | awk '{ v[NR] = $1 } END {
-        if (NR == 0) { print "nan"; exit }
-        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # MARK: - Peers and our build
 
-# Installs whatever peer is missing. Another apt may hold the dpkg lock (unattended upgrades, a
-# colleague's install): wait for it instead of failing.
+# Installs whatever peer is missing (bench/lib.sh waits for another apt's lock).
 ensure_peers() {
-    local need=()
-    command -v nginx >/dev/null 2>&1 || need+=(nginx)
-    command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-    command -v redis-benchmark >/dev/null 2>&1 || need+=(redis-tools)
-    command -v wrk >/dev/null 2>&1 || need+=(wrk)
-    command -v taskset >/dev/null 2>&1 || need+=(util-linux)
-    if [ "$PERF" = 1 ] && ! command -v perf >/dev/null 2>&1; then need+=(linux-perf); fi
-    [ ${#need[@]} -gt 0 ] || return 0
-    [ "${SKIP_INSTALL:-0}" != 1 ] || die "missing ${need[*]} and SKIP_INSTALL=1"
-    step "installing peers: ${need[*]} (waits up to 10 min for another apt to finish)"
-    local sudo=()
-    [ "$(id -u)" = 0 ] || sudo=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    # `apt-get update` takes the lists lock, which DPkg::Lock::Timeout does not cover: retry it.
-    local try
-    for try in $(seq 1 60); do
-        "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq && break
-        [ "$try" -lt 60 ] || die "apt-get update kept failing"
-        note "apt-get update failed (lock held?), retrying in 10 s"
-        sleep 10
-    done
-    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}"
+    require_command nginx nginx
+    require_command redis-server redis-server
+    require_command redis-benchmark redis-tools
+    require_command wrk wrk
+    require_command taskset util-linux
+    if [ "$PERF" = 1 ]; then require_command perf linux-perf; fi
+    install_missing_packages
 }
 
 # Builds benchserver in release mode (with SwiftPM's progress) unless every "ours" side is overridden.
@@ -150,18 +121,11 @@ build_ours() {
 # MARK: - Machine description
 
 describe_machine() {
-    local cpu virt=""
-    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-    grep -qw hypervisor /proc/cpuinfo && virt=" (virtual machine)"
-    echo "machine:   ${cpu:-unknown CPU}$virt, $(nproc) cores online ($(cat /sys/devices/system/cpu/online))"
-    echo "kernel:    $(uname -srm); $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}")"
+    describe_host
     echo "nginx:     $(nginx -v 2>&1 | sed 's/^nginx version: //')"
-    echo "redis:     $(redis-server --version | awk '{ print $3 }' | sed 's/^v=//') (redis-server)," \
-        "$(redis-benchmark --version 2>&1 | head -1)"
+    describe_redis
     echo "wrk:       $( (wrk -v 2>&1 || true) | head -1 | awk '{ print $2 }')"
-    echo "swift:     $(swift --version 2>&1 | grep -m1 -o 'Swift version [^ ]*' || echo 'not found')"
-    echo "commit:    $(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(
-        git -C "$REPO_ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+    describe_toolchain "$REPO_ROOT"
     echo "settings:  DURATION=${DURATION}s REPEATS=$REPEATS WARMUP=${WARMUP}s WRK_THREADS=$WRK_THREADS" \
         "PING_N=$PING_N PIPELINE=$PIPELINE PING_PIPELINED_N=$PING_PIPELINED_N RESP_CLIENTS=$RESP_CLIENTS"
     if has_side ours; then
@@ -169,119 +133,6 @@ describe_machine() {
         wants resp && echo "ours/resp: ${OURS_RESP_CMD:-?}"
     fi
     return 0
-}
-
-# MARK: - Processes
-# Every server runs in its own session (setsid), so its pid is also its process group id: the group
-# is what we sum CPU time over and what we kill. Nothing a run starts outlives the script.
-
-STARTED_GROUPS=()  # pids (= process group ids) of the servers started, for cleanup
-LOADGEN_PID=""     # the load generator currently running, for cleanup
-SERVER_PID=""      # set by start_server: the newest server's pid
-CLEANED_UP=0
-
-cleanup() {
-    [ "$CLEANED_UP" = 0 ] || return 0
-    CLEANED_UP=1
-    if [ -n "$LOADGEN_PID" ]; then kill -TERM "$LOADGEN_PID" 2>/dev/null || true; fi
-    local pid
-    for pid in "${STARTED_GROUPS[@]}"; do stop_server "$pid"; done
-}
-
-# Starts "$@" in a new session pinned to the CPU list $2, output to the log $1; sets SERVER_PID.
-start_server() {
-    local log=$1 cpus=$2
-    shift 2
-    # In a script, background jobs are not process group leaders, so setsid execs without forking
-    # and $! is the server itself (setsid -> taskset -> server, all exec).
-    setsid taskset -c "$cpus" "$@" >"$log" 2>&1 </dev/null &
-    SERVER_PID=$!
-    STARTED_GROUPS+=("$SERVER_PID")
-}
-
-# Stops the process group $1: SIGTERM, then SIGKILL after 5 s. A group is stopped once only, so
-# that the exit trap cannot signal a later process that reused the id.
-STOPPED_GROUPS=" "
-stop_server() {
-    local pgid=$1 i
-    [[ "$STOPPED_GROUPS" != *" $pgid "* ]] || return 0
-    STOPPED_GROUPS+="$pgid "
-    kill -TERM -- "-$pgid" 2>/dev/null || kill -TERM "$pgid" 2>/dev/null || return 0
-    for i in $(seq 1 50); do
-        pgrep -g "$pgid" >/dev/null 2>&1 || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$pgid" 2>/dev/null || true
-    wait "$pgid" 2>/dev/null || true
-}
-
-is_alive() {
-    local state
-    state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-
-# Waits until the server $1 accepts connections on port $2 (10 s), or dies with its log ($3).
-wait_listening() {
-    local pid=$1 port=$2 log=$3 i
-    for i in $(seq 1 100); do
-        is_alive "$pid" || die "server (pid $pid) exited before listening on $ADDRESS:$port; log $log:
-$(tail -20 "$log")"
-        if (exec 3<>"/dev/tcp/$ADDRESS/$port") 2>/dev/null; then
-            local pgrp
-            pgrp=$(awk '{ sub(/.*\) /, ""); print $3 }' "/proc/$pid/stat")
-            [ "$pgrp" = "$pid" ] || die "server pid $pid is not its own process group ($pgrp)"
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "server (pid $pid) did not listen on $ADDRESS:$port within 10 s; log $log:
-$(tail -20 "$log")"
-}
-
-# Sum of utime+stime (clock ticks) over every process of the group $1. /proc/PID/stat of a process
-# already covers all its threads, live and exited.
-group_cpu_ticks() {
-    local pid line total=0 fields
-    for pid in $(pgrep -g "$1"); do
-        read -r line <"/proc/$pid/stat" 2>/dev/null || continue
-        # The command name (field 2) may hold spaces: split after its closing parenthesis.
-        read -r -a fields <<<"${line##*) }"
-        # fields[0] is stat field 3, so utime (14) and stime (15) are fields[11] and fields[12].
-        total=$((total + fields[11] + fields[12]))
-    done
-    echo "$total"
-}
-
-# A free port in 20000-59999 on the loopback address: nothing listens on it, and nothing we
-# already picked in this run.
-PICKED_PORTS=" "
-free_port() {
-    local port i
-    for i in $(seq 1 100); do
-        port=$((20000 + RANDOM % 40000))
-        [[ "$PICKED_PORTS" != *" $port "* ]] || continue
-        if [ -z "$(ss -Htan "sport = :$port" 2>/dev/null)" ] &&
-            ! (exec 3<>"/dev/tcp/$ADDRESS/$port") 2>/dev/null; then
-            PICKED_PORTS+="$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-# Runs a load generator in the background and waits for it, so that Ctrl-C reaches our trap at
-# once rather than when the load generator ends. Output goes to the file $1.
-run_load() {
-    local out=$1
-    shift
-    "$@" >"$out" 2>&1 &
-    LOADGEN_PID=$!
-    local status=0
-    wait "$LOADGEN_PID" || status=$?
-    LOADGEN_PID=""
-    return "$status"
 }
 
 # MARK: - Servers
@@ -324,24 +175,6 @@ EOF
     start_server "$dir/server.log" "$cpus" nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
 }
 
-# Starts redis-server with a config in the directory $1 on port $2, pinned to $3.
-start_redis() {
-    local dir=$1 port=$2 cpus=$3
-    mkdir -p "$dir"
-    cat >"$dir/redis.conf" <<EOF
-# Generated by bench/core.sh: no persistence, loopback only, foreground.
-port $port
-bind $ADDRESS
-save ""
-appendonly no
-daemonize no
-dir $dir
-logfile $dir/redis.log
-EOF
-    start_server "$dir/server.log" "$cpus" redis-server "$dir/redis.conf"
-}
-
-# Starts our side from a command template ($1) with {address} {port} {threads} filled in.
 start_ours() {
     local template=$1 dir=$2 port=$3 threads=$4 cpus=$5 cmd
     mkdir -p "$dir"
@@ -381,58 +214,6 @@ check_http() {
     done
     exec 3<&-
     note "$name: 200 application/json, 12-byte body, keep-alive ok; response $((headers_bytes + 12)) bytes"
-}
-
-# PING as RESP array and inline (redis-benchmark's PING_INLINE sends "PING\r\n"); ECHO as a warning.
-check_resp() {
-    local name=$1 port=$2 reply
-    exec 3<>"/dev/tcp/$ADDRESS/$port" || die "$name: cannot connect to $ADDRESS:$port"
-    printf '*1\r\n$4\r\nPING\r\n' >&3
-    IFS= read -r -t 5 reply <&3 || die "$name: no reply to PING"
-    [ "$reply" = $'+PONG\r' ] || die "$name: PING answered $(printf %q "$reply"), expected +PONG"
-    printf 'PING\r\n' >&3
-    IFS= read -r -t 5 reply <&3 || die "$name: no reply to inline PING"
-    [ "$reply" = $'+PONG\r' ] || die "$name: inline PING answered $(printf %q "$reply"), expected +PONG"
-    printf '*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n' >&3
-    if IFS= read -r -t 5 reply <&3 && [ "$reply" = $'$5\r' ] && IFS= read -r -t 5 reply <&3 &&
-        [ "$reply" = $'hello\r' ]; then
-        note "$name: PING (array and inline) and ECHO ok"
-    else
-        warn "$name: ECHO hello did not answer \$5 hello"
-    fi
-    exec 3<&-
-}
-
-# MARK: - Background load
-# Two cores leave no room for anyone else: a compile running beside the benchmark moves req/s by
-# tens of percent. Before each scenario, while our servers idle, measure what the machine is doing.
-
-MAX_BACKGROUND=0 # the highest background load seen, in percent of one core
-
-# Busy clock ticks of the whole machine so far (everything but idle and iowait; steal counts, it is
-# time the hypervisor gave to someone else).
-machine_busy_ticks() {
-    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-}
-
-# Measures the machine's CPU use over one second; warns above BACKGROUND_MAX percent of one core.
-# With WAIT_IDLE=N, first waits up to N seconds for the machine to become idle (a shared machine).
-check_background_load() {
-    local before after percent waited=0
-    while :; do
-        before=$(machine_busy_ticks)
-        sleep 1
-        after=$(machine_busy_ticks)
-        percent=$(((after - before) * 100 / CLK_TCK))
-        [ "$percent" -gt "$BACKGROUND_MAX" ] && [ "$waited" -lt "$WAIT_IDLE" ] || break
-        [ "$waited" -gt 0 ] || note "waiting up to ${WAIT_IDLE} s for the machine to become idle (now ${percent}%)"
-        waited=$((waited + 1))
-    done
-    [ "$percent" -le "$MAX_BACKGROUND" ] || MAX_BACKGROUND=$percent
-    if [ "$percent" -gt "$BACKGROUND_MAX" ]; then
-        warn "the machine is busy with something else: ${percent}% of one core over the last second" \
-            "(busiest by lifetime %CPU: $(ps -eo pcpu=,comm= --sort=-pcpu | head -3 | awk '{ printf "%s %s%% ", $2, $1 }'))"
-    fi
 }
 
 # MARK: - Measurements
@@ -514,6 +295,11 @@ profile_ours() {
 
 # MARK: - Suites
 
+# `alternate` callbacks: one measured run of side $1, repeat $2. The servers' ports and process groups
+# are the calling suite's `port` and `pgid` arrays, visible here through bash's dynamic scope.
+http_run() { measure_http "$3" "$1" "$2" "${port[$1]}" "${pgid[$1]}" "$4" "$5"; }
+resp_run() { measure_resp "$3" "$1" "$2" "${port[$1]}" "${pgid[$1]}" "$4" "$5" "$6"; }
+
 # For every worker count: nginx and ours up side by side, then wrk at each connection count.
 run_http_suite() {
     local workers server_cpus load_cpus
@@ -540,18 +326,14 @@ run_http_suite() {
                     wrk -t"$WRK_THREADS" -c50 -d"${WARMUP}s" "http://$ADDRESS:${port[$side]}/" || true
             fi
         done
-        local conns rep key
+        local conns key
         for conns in $CONNECTIONS; do
             key="http-w$workers-c$conns"
             SCENARIOS+=("$key")
             LABEL[$key]="HTTP, $workers worker$([ "$workers" = 1 ] || echo s), $conns conns"
             PEER_NAME[$key]=nginx
             check_background_load
-            for rep in $(seq 1 "$REPEATS"); do
-                for side in $SIDES; do
-                    measure_http "$key" "$side" "$rep" "${port[$side]}" "${pgid[$side]}" "$conns" "$load_cpus"
-                done
-            done
+            alternate "$REPEATS" "$SIDES" http_run "$key" "$conns" "$load_cpus"
             if [ "$PERF" = 1 ] && has_side ours; then
                 profile_ours "$key" "${pgid[ours]}" "$DURATION" timeout $((DURATION + 30)) taskset -c "$load_cpus" \
                     wrk -t"$WRK_THREADS" -c"$conns" -d"${DURATION}s" "http://$ADDRESS:${port[ours]}/"
@@ -580,7 +362,7 @@ run_resp_suite() {
         run_load "$dir/warmup.txt" timeout 60 taskset -c 0 \
             redis-benchmark -h "$ADDRESS" -p "${port[$side]}" -c "$RESP_CLIENTS" -n 50000 -t ping -q || true
     done
-    local pipeline test n rep key
+    local pipeline test n key
     for pipeline in 1 "$PIPELINE"; do
         if [ "$pipeline" = 1 ]; then n=$PING_N; else n=$PING_PIPELINED_N; fi
         for test in PING_INLINE PING_MBULK; do
@@ -589,11 +371,7 @@ run_resp_suite() {
             LABEL[$key]="RESP $test, -P $pipeline"
             PEER_NAME[$key]=redis
             check_background_load
-            for rep in $(seq 1 "$REPEATS"); do
-                for side in $SIDES; do
-                    measure_resp "$key" "$side" "$rep" "${port[$side]}" "${pgid[$side]}" "$test" "$pipeline" "$n"
-                done
-            done
+            alternate "$REPEATS" "$SIDES" resp_run "$key" "$test" "$pipeline" "$n"
             if [ "$PERF" = 1 ] && has_side ours; then
                 profile_ours "$key" "${pgid[ours]}" 5 timeout 60 taskset -c 0 redis-benchmark -h "$ADDRESS" \
                     -p "${port[ours]}" -c "$RESP_CLIENTS" -n "$n" -P "$pipeline" -t "${test,,}" -q
@@ -608,30 +386,6 @@ run_resp_suite() {
 # Median of column $3 (4 = req/s, 5 = p99 us, 7 = CPU us/request) for scenario $1, side $2.
 median_of() {
     awk -F'\t' -v k="$1" -v s="$2" -v c="$3" '$1 == k && $2 == s { print $c }' "$RESULTS" | median
-}
-
-# ours/peer, or "-" when either is missing.
-ratio() {
-    awk -v o="$1" -v p="$2" 'BEGIN {
-        if (o == "nan" || p == "nan" || o == "" || p == "" || p + 0 == 0) print "-"; else printf "%.2f", o / p }'
-}
-
-# "ok" when the ratio meets the goal ($2 is ">=" or "<="), "MISS" otherwise, "" without a ratio.
-verdict() {
-    awk -v r="$1" -v op="$2" 'BEGIN {
-        if (r == "-") print ""; else if ((op == ">=" && r + 0 >= 1) || (op == "<=" && r + 0 <= 1)) print "ok";
-        else print "MISS" }'
-}
-
-# The ratio with its verdict, for the Markdown table.
-judged() {
-    local v
-    v=$(verdict "$1" "$2")
-    echo "$1${v:+ $v}"
-}
-
-fmt() { # value printf-format
-    if [ "$1" = nan ]; then echo "-"; else awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; fi
 }
 
 report() {
@@ -707,13 +461,10 @@ main() {
     for side in $SIDES; do [ "$side" = peer ] || [ "$side" = ours ] || die "SIDES may hold peer and ours only"; done
     [ "$(nproc)" -ge 2 ] || warn "fewer than 2 cores: the pinning (server on CPU 1, load on CPU 0) cannot hold"
 
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
+    install_traps
 
     ensure_peers
     build_ours
-    CLK_TCK=$(getconf CLK_TCK)
     RUN_DIR=$(mktemp -d /tmp/evergreen-bench.XXXXXX)
     RESULTS="$RUN_DIR/results.tsv"
     : >"$RESULTS"

@@ -129,23 +129,29 @@ extension CommandExecutor {
         for key in found { key.withUnsafeBytes { request.reply.writeRESPBulkString($0) } }
     }
 
-    /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the cursor is a position in the keyspace's
-    /// dense key array (see `DenseDictionary` for what that guarantees).
+    /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the cursor names a bucket of the keyspace's
+    /// hash table in Redis's reverse-binary order (see `DenseDictionary.scan`), so every key present for
+    /// the whole scan is returned even when the table resizes in between. As Redis's `scanGenericCommand`,
+    /// one call visits buckets until it has seen COUNT keys, or ten times COUNT buckets.
     func scan(_ request: inout CommandRequest) {
         guard let options = ScanOptions.parse(&request, cursorIndex: 1, allowsType: true) else { return }
-        var position = options.cursor
+        var cursor = options.cursor
         var found: [[UInt8]] = []
         var visited = 0
-        while position < keyspace.entries.count && visited < options.count {
-            let key = keyspace.entries.keys[position]
-            let value = keyspace.entries.values[position]
-            position += 1
-            visited += 1
-            if let deadline = keyspace.expires[key], deadline <= now { continue }
-            if let type = options.type, value.typeName != type { continue }
-            if options.matches(key) { found.append(key.withUnsafeBytes { Array($0) }) }
-        }
-        request.replyScan(next: position >= keyspace.entries.count ? 0 : position, elements: found)
+        var bucketsLeft = options.count.multipliedReportingOverflow(by: 10).overflow ? Int.max : options.count * 10
+        let entries = keyspace.entries
+        let expires = keyspace.expires
+        repeat {
+            cursor = entries.scan(cursor: cursor) { position in
+                visited += 1
+                let key = entries.key(at: position)
+                if let deadline = expires[key], deadline <= now { return }
+                if let type = options.type, entries.value(at: position).typeName != type { return }
+                if options.matches(key) { found.append(key.withUnsafeBytes { Array($0) }) }
+            }
+            bucketsLeft -= 1
+        } while cursor != 0 && visited < options.count && bucketsLeft > 0
+        request.replyScan(next: cursor, elements: found)
     }
 
     func rename(_ request: inout CommandRequest) {

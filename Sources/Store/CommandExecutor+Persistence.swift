@@ -80,8 +80,13 @@ extension CommandExecutor {
         let path = configuration.snapshotPath
         let temporary = "\(configuration.dir)/temp-\(getpid()).rdb"
         if isPropagating { flushPropagation() }
-        try writeSnapshot(to: temporary, auxiliaryFields: replicationAuxiliaryFields)
-        try FileSystem.rename(temporary, to: path)
+        do {
+            try writeSnapshot(to: temporary, auxiliaryFields: replicationAuxiliaryFields)
+            try FileSystem.rename(temporary, to: path)
+        } catch {
+            FileSystem.remove(temporary)
+            throw error
+        }
         persistence.lastSaveAt = clock() / 1000
         persistence.dirtyAtLastSave = keyspace.dirty
         persistence.lastSnapshotSucceeded = true

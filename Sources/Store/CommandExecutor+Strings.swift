@@ -15,7 +15,7 @@ extension CommandExecutor {
             CommandSpec("setnx", arity: 3, flags: [.write, .denyOOM, .fast], keys: (1, 1, 1)) { executor, request in
                 let key = request.key(at: 1)
                 guard !executor.keyspace.contains(key, now: executor.now) else { return request.reply.writeRESP(.zero) }
-                executor.keyspace.set(key, .makeString(request.bytes(at: 2)))
+                executor.keyspace.set(key, request.stringValue(at: 2))
                 request.reply.writeRESP(.one)
             },
             CommandSpec("setex", arity: 4, flags: [.write, .denyOOM], keys: (1, 1, 1)) {
@@ -28,7 +28,7 @@ extension CommandExecutor {
                 let key = request.key(at: 1)
                 let old = executor.keyspace.lookupForRead(key, now: executor.now)
                 if let old, !old.isString { return request.replyWrongType() }
-                executor.keyspace.set(key, .makeString(request.bytes(at: 2)))
+                executor.keyspace.set(key, request.stringValue(at: 2))
                 if let old { request.replyValue(old) } else { request.replyNull() }
             },
             CommandSpec("getdel", arity: 2, flags: [.write, .fast], keys: (1, 1, 1)) { executor, request in
@@ -77,10 +77,9 @@ extension CommandExecutor {
             CommandSpec("strlen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1)) { executor, request in
                 switch executor.keyspace.lookupForRead(request.key(at: 1), now: executor.now) {
                 case .none: request.reply.writeRESP(.zero)
-                case .some(.hash), .some(.list), .some(.set), .some(.sortedSet), .some(.stream):
-                    request.replyWrongType()
-                case .some(.string(let bytes)): request.replyInteger(bytes.count)
-                case .some(.integer(let value)): request.replyInteger(String(value).utf8.count)
+                case .some(let value):
+                    guard let length = value.stringLength else { return request.replyWrongType() }
+                    request.replyInteger(length)
                 }
             },
             CommandSpec("getrange", arity: 4, flags: [.readonly], keys: (1, 1, 1)) { $0.getRange(&$1) },
@@ -128,7 +127,7 @@ extension CommandExecutor {
         if (nx && old != nil) || (xx && old == nil) {
             return get ? (old.map { request.replyValue($0) } ?? request.replyNull()) : request.replyNull()
         }
-        keyspace.set(key, .makeString(request.bytes(at: 2)), keepingTTL: keepTTL)
+        keyspace.set(key, request.stringValue(at: 2), keepingTTL: keepTTL)
         if let deadline {
             if deadline <= now { keyspace.remove(key) } else { keyspace.setDeadline(deadline, for: key) }
         }
@@ -158,7 +157,7 @@ extension CommandExecutor {
             return request.replyError(StoreReplies.invalidExpireTime(name))
         }
         let key = request.key(at: 1)
-        keyspace.set(key, .makeString(request.bytes(at: 3)))
+        keyspace.set(key, request.stringValue(at: 3))
         keyspace.setDeadline(deadline, for: key)
         request.replyOK()
     }
@@ -174,7 +173,7 @@ extension CommandExecutor {
             }
         }
         for index in stride(from: 1, to: request.count, by: 2) {
-            keyspace.set(request.key(at: index), .makeString(request.bytes(at: index + 1)))
+            keyspace.set(request.key(at: index), request.stringValue(at: index + 1))
         }
         if onlyIfNoneExist { request.reply.writeRESP(.one) } else { request.replyOK() }
     }
@@ -187,6 +186,11 @@ extension CommandExecutor {
         case .some(.integer(let value)): current = value
         case .some(.string(let bytes)):
             guard let value = StoreArguments.parseInteger(bytes) else {
+                return request.replyError(StoreReplies.notAnInteger)
+            }
+            current = value
+        case .some(.inlineString(let bytes)):
+            guard let value = bytes.withUnsafeBytes({ StoreArguments.parseInteger($0) }) else {
                 return request.replyError(StoreReplies.notAnInteger)
             }
             current = value
@@ -209,6 +213,11 @@ extension CommandExecutor {
         case .some(.integer(let value)): current = Double(value)
         case .some(.string(let bytes)):
             guard let value = StoreArguments.parseDouble(bytes) else {
+                return request.replyError(StoreReplies.notAFloat)
+            }
+            current = value
+        case .some(.inlineString(let bytes)):
+            guard let value = StoreArguments.parseDouble(bytes.bytes) else {
                 return request.replyError(StoreReplies.notAFloat)
             }
             current = value

@@ -37,6 +37,11 @@ public struct CommandRequest {
     @inlinable
     public func bytes(at index: Int) -> [UInt8] { command.bytes(at: index) }
 
+    /// Argument `index` as a string value (`StoreValue.makeString`), with no array for a short one.
+    public func stringValue(at index: Int) -> StoreValue {
+        command.withUnsafeBytes(at: index) { StoreValue.makeString($0) ?? .string(Array($0)) }
+    }
+
     /// Argument `index` as UTF-8, for messages.
     public func string(at index: Int) -> String { command.string(at: index) }
 
@@ -79,6 +84,7 @@ public struct CommandRequest {
     public mutating func replyValue(_ value: StoreValue) {
         switch value {
         case .string(let bytes): reply.writeRESPBulkString(bytes)
+        case .inlineString(let bytes): bytes.withUnsafeBytes { reply.writeRESPBulkString($0) }
         case .integer(let number): reply.writeRESPBulkString(String(number))
         case .hash, .list, .set, .sortedSet, .stream: replyError(StoreReplies.wrongType)
         }

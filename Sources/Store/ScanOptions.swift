@@ -3,8 +3,9 @@ import RESP
 /// The arguments of SCAN, HSCAN, SSCAN and ZSCAN (Redis's `scanGenericCommand`): a cursor, then
 /// `MATCH pattern`, `COUNT count` and, for SCAN alone, `TYPE type`, in any order.
 ///
-/// Cursors are positions in the scanned collection's dense array (see `DenseDictionary` for what that
-/// guarantees when the collection changes between calls).
+/// SCAN's cursor names a bucket of the keyspace's hash table (see `DenseDictionary.scan`); HSCAN, SSCAN
+/// and ZSCAN's are positions in the scanned collection's dense array, which a removal between calls can
+/// shift (a member moved from behind the cursor may be missed).
 struct ScanOptions {
     /// Where to resume, 0 for the start.
     var cursor: Int

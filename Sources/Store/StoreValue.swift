@@ -2,6 +2,10 @@
 public enum StoreValue: Sendable {
     /// A string, as raw bytes.
     case string([UInt8])
+    /// A string of at most `StoreKey.inlineCapacity` (23) bytes that is not an integer, kept inline in
+    /// the value itself (`StoreKey`'s inline storage): no allocation per value, as Redis's embedded strings.
+    /// `makeString` chooses it; nothing else creates it.
+    case inlineString(StoreKey)
     /// A string that is the canonical decimal form of an integer (Redis's `OBJ_ENCODING_INT`): INCR and
     /// friends work on it without parsing.
     case integer(Int)
@@ -14,12 +18,12 @@ public enum StoreValue: Sendable {
     /// A sorted set.
     case sortedSet(StoreSortedSet)
     /// A stream.
-    case stream(StoreStream)
+    indirect case stream(StoreStream)
 
     /// The type name TYPE and SCAN ... TYPE use.
     public var typeName: String {
         switch self {
-        case .string, .integer: "string"
+        case .string, .inlineString, .integer: "string"
         case .hash: "hash"
         case .list: "list"
         case .set: "set"
@@ -32,6 +36,7 @@ public enum StoreValue: Sendable {
     public var stringBytes: [UInt8]? {
         switch self {
         case .string(let bytes): bytes
+        case .inlineString(let bytes): bytes.bytes
         case .integer(let value): Array(String(value).utf8)
         case .hash, .list, .set, .sortedSet, .stream: nil
         }
@@ -40,16 +45,32 @@ public enum StoreValue: Sendable {
     /// Whether the value is a string (raw or integer-encoded): what the string commands accept.
     public var isString: Bool {
         switch self {
-        case .string, .integer: true
+        case .string, .inlineString, .integer: true
         case .hash, .list, .set, .sortedSet, .stream: false
         }
     }
 
-    /// A string value holding `bytes`, integer-encoded when they are an integer's canonical form.
+    /// A string value holding `bytes`: integer-encoded when they are an integer's canonical form, inline
+    /// when short.
     public static func makeString(_ bytes: [UInt8]) -> StoreValue {
-        if bytes.count <= 20, let value = bytes.withUnsafeBytes({ StoreArguments.parseInteger($0) }) {
-            return .integer(value)
+        bytes.withUnsafeBytes { makeString($0) ?? .string(bytes) }
+    }
+
+    /// A string value holding `bytes` when it needs no array (an integer or a short string), else nil.
+    @inlinable
+    public static func makeString(_ bytes: UnsafeRawBufferPointer) -> StoreValue? {
+        if bytes.count <= 20, let value = StoreArguments.parseInteger(bytes) { return .integer(value) }
+        if bytes.count <= StoreKey.inlineCapacity { return .inlineString(StoreKey(bytes)) }
+        return nil
+    }
+
+    /// The length of a string value in bytes, nil for other types (STRLEN).
+    public var stringLength: Int? {
+        switch self {
+        case .string(let bytes): bytes.count
+        case .inlineString(let bytes): bytes.count
+        case .integer(let value): String(value).utf8.count
+        case .hash, .list, .set, .sortedSet, .stream: nil
         }
-        return .string(bytes)
     }
 }

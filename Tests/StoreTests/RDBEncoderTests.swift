@@ -22,7 +22,9 @@ import Testing
         let values = Dictionary(uniqueKeysWithValues: snapshot.entries.map { ($0.key, $0.value) })
         guard case .integer(Int.max) = values["int64"] else { Issue.record("int64 not an integer"); return }
         guard case .integer(-2_000_000_000) = values["int32"] else { Issue.record("int32 not an integer"); return }
-        guard case .string(let digits) = values["digits"], digits == Array("007".utf8) else {
+        guard let digits = values["digits"], digits.isString, digits.stringBytes == Array("007".utf8),
+            values["digits"].map({ if case .integer = $0 { false } else { true } }) == true
+        else {
             Issue.record("007 must stay a string")
             return
         }

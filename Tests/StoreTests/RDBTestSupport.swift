@@ -4,7 +4,7 @@ import Store
 func canonical(_ value: StoreValue) -> String {
     func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self).debugDescription }
     switch value {
-    case .string, .integer:
+    case .string, .inlineString, .integer:
         return "string " + text(value.stringBytes!)
     case .list(let list):
         return "list " + list.map(text).joined(separator: ",")

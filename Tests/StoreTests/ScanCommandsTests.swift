@@ -58,6 +58,33 @@ import Testing
         #expect(store.run("ZSCAN", "z", "0") == expected)
     }
 
+    @Test("SCAN returns every key present throughout, while other keys are deleted and inserted")
+    func scanWhileKeysChange() {
+        let store = StoreHarness()
+        // Stable keys last: in a dense array with swap-removal they are what fills the holes that deleting
+        // the temporary keys leaves behind the cursor.
+        for index in 0..<300 { store.run("SET", "temp:\(index)", "v") }
+        for index in 0..<200 { store.run("SET", "stable:\(index)", "v") }
+        var seen = Set<String>()
+        var cursor = "0"
+        var round = 0
+        repeat {
+            let reply = store.run("SCAN", cursor, "COUNT", "5")
+            let lines = reply.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+            cursor = lines[2]
+            seen.formUnion(stride(from: 5, to: lines.count - 1, by: 2).map { lines[$0] })
+            // Between calls: delete the temporary keys in bulk (the table shrinks), or add many (it grows).
+            round += 1
+            if round % 4 == 1 {
+                for index in 0..<300 { store.run("DEL", "temp:\(index)") }
+            } else if round % 4 == 3 {
+                for index in 0..<1_500 { store.run("SET", "temp:\(index)", "v") }
+            }
+        } while cursor != "0" && round < 10_000
+        #expect(cursor == "0")
+        #expect((0..<200).allSatisfy { seen.contains("stable:\($0)") })
+    }
+
     @Test("The SCAN family answers an empty page for a missing key and Redis's errors")
     func errors() {
         let store = StoreHarness()

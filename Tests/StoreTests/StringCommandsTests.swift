@@ -11,6 +11,30 @@ import Testing
         #expect(store.run("GET", "missing") == "$-1\r\n")
     }
 
+    @Test("Short strings are kept inline and read back like any string; longer ones in an array")
+    func inlineStrings() {
+        let store = StoreHarness()
+        let short = String(repeating: "s", count: StoreKey.inlineCapacity)
+        let long = String(repeating: "l", count: StoreKey.inlineCapacity + 1)
+        store.run("SET", "short", short)
+        store.run("SET", "long", long)
+        store.run("SET", "number", "42")
+        #expect(
+            store.executor.keyspace.entries["short"].map { if case .inlineString = $0 { true } else { false } } == true)
+        #expect(store.executor.keyspace.entries["long"].map { if case .string = $0 { true } else { false } } == true)
+        #expect(store.executor.keyspace.entries["number"].map { if case .integer = $0 { true } else { false } } == true)
+        #expect(store.run("GET", "short") == "$23\r\n\(short)\r\n")
+        #expect(store.run("STRLEN", "short") == ":23\r\n")
+        #expect(store.run("TYPE", "short") == "+string\r\n")
+        store.run("SET", "padded", "007")
+        #expect(store.run("INCR", "padded") == "-ERR value is not an integer or out of range\r\n")
+        store.run("SET", "float", "1.5")
+        #expect(store.run("INCRBYFLOAT", "float", "1") == "$3\r\n2.5\r\n")
+        #expect(store.run("APPEND", "short", "!") == ":24\r\n")
+        #expect(store.run("GET", "short") == "$24\r\n\(short)!\r\n")
+        #expect(store.run("GETRANGE", "float", "0", "0") == "$1\r\n2\r\n")
+    }
+
     @Test("SET NX and XX set only when the key is absent or present")
     func setConditions() {
         let store = StoreHarness()

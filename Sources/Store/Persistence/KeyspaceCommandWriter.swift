@@ -35,7 +35,7 @@ public struct KeyspaceCommandWriter {
     public mutating func write(key: StoreKey, value: StoreValue, deadline: Int64?) throws {
         let keyBytes = key.bytes
         switch value {
-        case .string, .integer:
+        case .string, .inlineString, .integer:
             command(["SET"], keyBytes, [value.stringBytes ?? []])
         case .list(let list):
             batches(Array(list), "RPUSH", keyBytes) { [$0] }

@@ -12,6 +12,10 @@ extension RDBEncoder {
             bytes.append(RDBConstant.typeString)
             writeString(key)
             writeString(string)
+        case .inlineString(let string):
+            bytes.append(RDBConstant.typeString)
+            writeString(key)
+            writeString(string)
         case .integer(let integer):
             bytes.append(RDBConstant.typeString)
             writeString(key)

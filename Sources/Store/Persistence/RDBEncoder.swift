@@ -117,7 +117,7 @@ public struct RDBEncoder {
 
     private static func isEmptyAggregate(_ value: StoreValue) -> Bool {
         switch value {
-        case .string, .integer: false
+        case .string, .inlineString, .integer: false
         case .hash(let hash): hash.isEmpty
         case .list(let list): list.isEmpty
         case .set(let set): set.isEmpty
