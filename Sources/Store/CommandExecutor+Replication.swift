@@ -109,6 +109,7 @@ extension CommandExecutor {
         client.isReplica = true
         let link = ReplicaLink(session: client, state: .online, now: now)
         link.listeningPort = client.replicaListeningPort
+        if let announced = client.replicaAnnouncedAddress { link.address = announced }
         if replication.canContinue(id: id, offset: offset) {
             let missing = replication.backlog.bytes(from: offset) ?? []
             request.reply.writeString("+CONTINUE \(replication.replicationID)\r\n")
@@ -206,7 +207,9 @@ extension CommandExecutor {
                 return
             case "getack":
                 return  // Only a master sends it; the replica side answers it in `MasterLink`.
-            case "capa", "ip-address", "rdb-only", "rdb-filter-only":
+            case "ip-address":
+                request.client.replicaAnnouncedAddress = value
+            case "capa", "rdb-only", "rdb-filter-only":
                 break
             default:
                 return request.replyError("ERR Unrecognized REPLCONF option: \(request.string(at: index))")

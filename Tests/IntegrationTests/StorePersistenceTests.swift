@@ -181,7 +181,7 @@ import Testing
         ]
         redis.standardOutput = FileHandle.nullDevice
         try redis.run()
-        defer { if redis.isRunning { redis.terminate() } }
+        defer { if redis.isRunning { kill(redis.processIdentifier, SIGKILL) } }
         let redisCLI = { (arguments: [String]) throws -> String in
             try runTool("redis-cli", ["-s", socket] + arguments).stdout
         }

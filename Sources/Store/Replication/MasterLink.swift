@@ -257,7 +257,8 @@ public final class MasterLink: ConnectionHandler {
     }
 
     private func sendListeningPort() {
-        send(["REPLCONF", "listening-port", String(executor.boundPort)])
+        // Our own address too: connections leave from 127.0.0.1, and INFO should name the instance.
+        send(["REPLCONF", "listening-port", String(executor.boundPort), "ip-address", executor.configuration.bind])
         state = .handshake(.listeningPort)
     }
 
