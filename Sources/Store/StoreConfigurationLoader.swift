@@ -15,6 +15,18 @@ public struct StoreConfigurationLoader {
         if let address = environment["STACK_ADDRESS"], !address.isEmpty { configuration.bind = address }
         if let port = environment["STACK_PORT"], !port.isEmpty { apply("port", [port], at: "STACK_PORT") }
         if let password = environment["STORE_PASSWORD"] { configuration.requirePass = password }
+        if let directory = environment["STACK_DATA_DIR"], !directory.isEmpty { configuration.dir = directory }
+        // The data tier's master, as the supervisor resolves `{{store.1.address}}`: every instance but the
+        // one at that address starts as its replica.
+        if let master = environment["STORE_MASTER"], !master.isEmpty {
+            let parts = master.split(separator: ":")
+            if parts.count == 2, let port = Int(parts[1]) {
+                let isSelf = String(parts[0]) == configuration.bind && port == configuration.port
+                if !isSelf { configuration.replicaOf = MasterAddress(host: String(parts[0]), port: port) }
+            } else {
+                problems.append("STORE_MASTER: expected <host>:<port>, got '\(master)'")
+            }
+        }
     }
 
     /// Applies a config file's text in redis.conf syntax: one `name value...` per line, `#` comments,
