@@ -2,6 +2,7 @@
 #include "CShims.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -135,6 +136,10 @@ int cshim_fork_snapshot_child(void) {
     pid_t pid = fork();
     if (pid == 0) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     return pid;
+}
+size_t cshim_heap_bytes_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
 }
 int cshim_waitpid_nohang(int pid, int *status) {
     int r;

@@ -7,6 +7,7 @@ extension CommandExecutor {
     /// policy); returns a problem to report, the caller then restores the previous settings.
     func applyConfigurationChange(from previous: StoreConfiguration) -> String? {
         appendOnlyLog?.policy = configuration.appendFsync
+        applyEvictionPolicy()
         guard configuration.appendOnly != previous.appendOnly else { return nil }
         if configuration.appendOnly {
             do {

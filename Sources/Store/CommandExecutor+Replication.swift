@@ -297,6 +297,27 @@ extension CommandExecutor {
             replication.propagate(ping)
         }
         publishStatistics()
+        publishDetails()
+    }
+
+    /// Copies the slower-moving figures where the metrics thread reads them.
+    func publishDetails() {
+        var details = StoreStatistics.Details()
+        details.commandCalls = commandCallCounts
+        details.role = masterLink == nil ? "master" : "slave"
+        details.connectedReplicas = replication.replicas.count
+        details.isMasterLinkUp = masterLink?.isUp ?? false
+        details.replicationOffset = masterLink?.processedOffset ?? replication.masterOffset
+        details.lastSaveTime = persistence.lastSaveAt
+        details.changesSinceLastSave = keyspace.dirty - persistence.dirtyAtLastSave
+        details.isAppendOnlyEnabled = appendOnlyLog != nil
+        details.isLastSnapshotOK = persistence.lastSnapshotSucceeded
+        details.blockedClients = blockedClients.count + waitingClients.count
+        details.pubSubChannels = pubSub.channels.count
+        details.evictedKeys = evictedKeys
+        details.usedMemory = Self.usedMemory()
+        details.maxMemory = configuration.maxMemory
+        statistics.details.withLock { $0 = details }
     }
 
     // MARK: - ROLE and INFO

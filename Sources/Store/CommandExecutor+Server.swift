@@ -1,5 +1,6 @@
 import Core
 import RESP
+import Reactor
 
 #if canImport(Glibc)
     import Glibc
@@ -77,6 +78,7 @@ extension CommandExecutor {
         case "resetstat" where request.count == 2:
             keyspace.resetStatistics()
             commandsProcessedBase = commandsProcessed
+            for index in commandCalls.indices { commandCalls[index] = 0 }
             request.replyOK()
         case "rewrite" where request.count == 2:
             rewriteConfigurationFile(&request)
@@ -90,22 +92,25 @@ extension CommandExecutor {
     // MARK: - INFO
 
     func info(_ request: inout CommandRequest) {
-        let all = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"]
+        let defaults = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"]
+        let all = defaults + ["commandstats"]
         var sections: [String] = []
         if request.count == 1 {
-            sections = all
+            sections = defaults
         } else {
             for index in 1..<request.count {
                 let name = request.string(at: index).lowercased()
-                if name == "all" || name == "everything" || name == "default" {
+                if name == "all" || name == "everything" {
                     sections = all
+                } else if name == "default" {
+                    sections = defaults
                 } else {
                     sections.append(name)
                 }
             }
         }
         var text = ""
-        for section in sections where all.contains(section) {
+        for section in all where sections.contains(section) {
             if !text.isEmpty { text += "\r\n" }
             text += infoSection(section)
         }
@@ -133,7 +138,8 @@ extension CommandExecutor {
             lines = [
                 "# Memory", "used_memory:\(used)", "used_memory_human:\(Self.humanBytes(used))",
                 "used_memory_rss:\(Self.residentMemory())", "maxmemory:\(configuration.maxMemory)",
-                "maxmemory_human:\(Self.humanBytes(configuration.maxMemory))", "maxmemory_policy:noeviction",
+                "maxmemory_human:\(Self.humanBytes(configuration.maxMemory))",
+                "maxmemory_policy:\(configuration.maxMemoryPolicy.rawValue)",
                 "mem_allocator:libc",
             ]
         case "persistence":
@@ -143,7 +149,7 @@ extension CommandExecutor {
                 "# Stats", "total_connections_received:\(statistics.connectionsReceived.load(ordering: .relaxed))",
                 "total_commands_processed:\(commandsProcessed - commandsProcessedBase)",
                 "rejected_connections:\(statistics.rejectedConnections.load(ordering: .relaxed))",
-                "expired_keys:\(keyspace.expiredKeys)", "evicted_keys:0", "keyspace_hits:\(keyspace.hits)",
+                "expired_keys:\(keyspace.expiredKeys)", "evicted_keys:\(evictedKeys)", "keyspace_hits:\(keyspace.hits)",
                 "keyspace_misses:\(keyspace.misses)", "pubsub_channels:\(pubSub.channels.count)",
                 "pubsub_patterns:\(pubSub.patterns.count)",
             ]
@@ -157,6 +163,11 @@ extension CommandExecutor {
                 return "\(time.tv_sec).\(String(repeating: "0", count: 6 - micros.count))\(micros)"
             }
             lines = ["# CPU", "used_cpu_sys:\(seconds(usage.ru_stime))", "used_cpu_user:\(seconds(usage.ru_utime))"]
+        case "commandstats":
+            lines = ["# Commandstats"]
+            for (name, calls) in commandCallCounts {
+                lines.append("cmdstat_\(name):calls=\(calls),usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0")
+            }
         default:
             lines = ["# Keyspace"]
             if keyspace.count > 0 {
@@ -166,9 +177,13 @@ extension CommandExecutor {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Bytes in use (Redis's used_memory). glibc's mallinfo2 is not in the Glibc module and the C shim
-    /// belongs to another team, so this is the resident set size for now: an upper bound.
-    static func usedMemory() -> Int { residentMemory() }
+    /// Calls per command name for the commands called at least once, by name.
+    var commandCallCounts: [(String, Int)] {
+        commands.all.compactMap { spec in commandCalls[spec.index] > 0 ? (spec.name, commandCalls[spec.index]) : nil }
+    }
+
+    /// Bytes in use (Redis's used_memory): what the heap holds, as the allocator counts it.
+    static func usedMemory() -> Int { HeapUsage.bytesInUse }
 
     /// Resident set size in bytes, from /proc/self/statm.
     static func residentMemory() -> Int {

@@ -80,6 +80,12 @@ public final class CommandExecutor {
     var hasPropagatedMulti = false
 
     private var table = CommandTable([])
+    /// What maxmemory is compared with: the heap's bytes in use (tests inject their own measure).
+    public var heapBytesInUse: () -> Int = { HeapUsage.bytesInUse }
+    /// Keys removed to stay under maxmemory (INFO evicted_keys).
+    public internal(set) var evictedKeys = 0
+    /// Calls per command, by `CommandSpec.index` (INFO commandstats, redis_commands_total).
+    var commandCalls: [Int] = []
     private var nextClientID = 1
 
     /// The Redis version we report, so clients enable the features they expect of Redis 7.
@@ -97,6 +103,8 @@ public final class CommandExecutor {
         self.startedAt = now
         self.replication = ReplicationFeed(backlogSize: configuration.replBacklogSize)
         self.table = CommandTable.standard()
+        self.commandCalls = Array(repeating: 0, count: table.count)
+        applyEvictionPolicy()
     }
 
     /// The command table.
@@ -195,8 +203,14 @@ public final class CommandExecutor {
                 return reject(&request, "NOREPLICAS Not enough good replicas to write.")
             }
         }
+        if configuration.maxMemory > 0 && spec.flags.contains(.denyOOM) && masterLink == nil
+            && !request.client.isInTransaction && !freeMemoryIfNeeded()
+        {
+            return reject(&request, Self.outOfMemoryMessage)
+        }
         if queueIfInTransaction(&request, spec) { return }
         commandsProcessed += 1
+        commandCalls[spec.index] &+= 1
         if isPropagating {
             let dirtyBefore = keyspace.dirty
             spec.handler(self, &request)
@@ -242,6 +256,7 @@ public final class CommandExecutor {
     /// One active expiry cycle at the current time (the server's timer calls it `hz` times a second).
     public func runActiveExpiry() {
         now = clock()
+        if keyspace.entries.tracksAccess { keyspace.setAccessClock(UInt32(truncatingIfNeeded: now / 1000)) }
         // A replica waits for its master's DELs: its data must stay what the stream makes it.
         guard masterLink == nil else { return }
         keyspace.activeExpireCycle(now: now, using: &generator)

@@ -17,6 +17,8 @@ public struct CommandSpec {
     public var keyStep: Int
     /// Runs the command on the keyspace's thread and writes its reply.
     public var handler: CommandHandler
+    /// The row's position in the table, set when the table is built: the index of its call counter.
+    public internal(set) var index = 0
     /// Whether the first argument names a subcommand (CLIENT LIST), so CLIENT LIST's `cmd=` shows
     /// `client|list` as Redis does.
     public var hasSubcommands: Bool

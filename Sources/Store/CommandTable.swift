@@ -7,9 +7,11 @@ public struct CommandTable {
 
     /// A table of `specs`; a duplicate name is a programmer error.
     public init(_ specs: [CommandSpec]) {
-        for spec in specs {
+        for (index, spec) in specs.sorted(by: { $0.name < $1.name }).enumerated() {
             let key = StoreKey(spec.name)
             precondition(self.specs[key] == nil, "command \(spec.name) defined twice")
+            var spec = spec
+            spec.index = index
             self.specs[key] = spec
         }
     }

@@ -21,6 +21,13 @@ public struct DenseDictionary<Value> {
     }
 
     @usableFromInline var entries: [Entry] = []
+    /// When each entry was last used, parallel to `entries`: empty unless `tracksAccess` (maxmemory with an
+    /// LRU policy), so a store without eviction pays nothing for it.
+    @usableFromInline var stamps: [UInt32] = []
+    /// Whether `stamps` is kept.
+    public private(set) var tracksAccess = false
+    /// The stamp new entries get: the owner's coarse clock.
+    public var currentStamp: UInt32 = 0
     /// The first entry of each bucket's chain, -1 when empty; the count is 0 or a power of two.
     @usableFromInline var buckets: [Int32] = []
 
@@ -100,8 +107,33 @@ public struct DenseDictionary<Value> {
         precondition(entries.count < Int32.max, "DenseDictionary holds at most Int32.max - 1 entries")
         let bucket = hash & (buckets.count - 1)
         entries.append(Entry(key: key, next: buckets[bucket], value: value))
+        if tracksAccess { stamps.append(currentStamp) }
         buckets[bucket] = Int32(entries.count - 1)
     }
+
+    // MARK: - Access stamps
+
+    /// Starts keeping a last-use stamp per entry, every existing entry stamped `currentStamp`.
+    public mutating func startTrackingAccess() {
+        guard !tracksAccess else { return }
+        stamps = Array(repeating: currentStamp, count: entries.count)
+        tracksAccess = true
+    }
+
+    /// Stops keeping stamps and frees them.
+    public mutating func stopTrackingAccess() {
+        stamps = []
+        tracksAccess = false
+    }
+
+    /// Records a use of the entry at `position` (a lookup) when stamps are kept.
+    @inlinable
+    public mutating func recordAccess(at position: Int) {
+        if tracksAccess { stamps[position] = currentStamp }
+    }
+
+    /// The last-use stamp of the entry at `position`; `currentStamp` when stamps are not kept.
+    public func stamp(at position: Int) -> UInt32 { tracksAccess ? stamps[position] : currentStamp }
 
     /// Mutates the value at `position` in place (no copy of a large hash).
     @inlinable
@@ -135,7 +167,9 @@ public struct DenseDictionary<Value> {
                 entries[Int(link)].next = index
             }
             entries.swapAt(Int(index), Int(last))
+            if tracksAccess { stamps.swapAt(Int(index), Int(last)) }
         }
+        if tracksAccess { stamps.removeLast() }
         let removed = entries.removeLast()
         if buckets.count > Self.minimumBuckets && entries.count * 8 < buckets.count { shrink() }
         return removed.value
@@ -145,6 +179,7 @@ public struct DenseDictionary<Value> {
     public mutating func removeAll() {
         entries = []
         buckets = []
+        if tracksAccess { stamps = [] }
     }
 
     private mutating func unlink(_ index: Int32, previous: Int32, bucket: Int) {

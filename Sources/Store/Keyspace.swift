@@ -55,6 +55,7 @@ public struct Keyspace {
     public mutating func lookupForWrite(_ key: StoreKey, now: Int64) -> StoreValue? {
         guard let position = entries.position(of: key) else { return nil }
         if !expires.isEmpty, expireIfNeeded(key, now: now) { return nil }
+        entries.recordAccess(at: position)
         return entries.values[position]
     }
 
@@ -222,6 +223,33 @@ public struct Keyspace {
 
     /// How many keys are watched by anyone (tests).
     public var watchedKeyCount: Int { watchers.count }
+
+    // MARK: - Eviction
+
+    /// Keeps a last-use stamp per key (for maxmemory's LRU policies) or stops.
+    public mutating func trackAccess(_ isOn: Bool) {
+        if isOn { entries.startTrackingAccess() } else { entries.stopTrackingAccess() }
+    }
+
+    /// Sets the coarse clock (Unix seconds, as Redis's LRU clock has a 1 s resolution) that stamps uses.
+    public mutating func setAccessClock(_ seconds: UInt32) { entries.currentStamp = seconds }
+
+    /// The key to evict: among `samples` random keys, the least recently used one when stamps are kept,
+    /// else the first sampled (Redis's approximated LRU, maxmemory-samples). Nil when empty.
+    public func evictionCandidate(samples: Int, using generator: inout some RandomNumberGenerator) -> StoreKey? {
+        guard !entries.isEmpty else { return nil }
+        var best = Int.random(in: 0..<entries.count, using: &generator)
+        guard entries.tracksAccess else { return entries.keys[best] }
+        for _ in 1..<max(1, samples) {
+            let position = Int.random(in: 0..<entries.count, using: &generator)
+            if entries.stamp(at: position) < entries.stamp(at: best) { best = position }
+        }
+        return entries.keys[best]
+    }
+
+    /// Removes `key` to free memory (counted as a write: WATCH sees it, like Redis's eviction).
+    @discardableResult
+    public mutating func evict(_ key: StoreKey) -> Bool { remove(key) }
 
     /// Resets the hit and miss counters (CONFIG RESETSTAT).
     public mutating func resetStatistics() {

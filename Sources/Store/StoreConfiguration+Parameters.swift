@@ -2,7 +2,8 @@
 extension StoreConfiguration {
     /// Every parameter CONFIG GET reports, in redis.conf's names.
     public static let parameterNames = [
-        "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "save", "appendonly",
+        "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "maxmemory-samples", "save",
+        "appendonly",
         "appendfsync", "databases", "hz", "dir", "loglevel", "client-query-buffer-limit", "proto-max-bulk-len",
         "metrics-port", "timeout", "tcp-keepalive", "appendfilename", "dbfilename", "auto-aof-rewrite-percentage",
         "auto-aof-rewrite-min-size", "aof-load-truncated", "rdbcompression", "rdbchecksum", "replicaof", "masterauth",
@@ -19,7 +20,8 @@ extension StoreConfiguration {
         case "requirepass": requirePass.isEmpty ? "" : "********"
         case "maxclients": String(maxClients)
         case "maxmemory": String(maxMemory)
-        case "maxmemory-policy": "noeviction"
+        case "maxmemory-policy": maxMemoryPolicy.rawValue
+        case "maxmemory-samples": String(maxMemorySamples)
         case "save": save
         case "appendonly": appendOnly ? "yes" : "no"
         case "appendfsync": appendFsync.rawValue
@@ -134,7 +136,18 @@ extension StoreConfiguration {
             }
         case "replica-read-only":
             guard text == "yes" else { return "only 'yes' is supported: replicas never take writes of their own" }
-        case "maxmemory-policy", "timeout", "tcp-keepalive", "databases":
+        case "maxmemory-policy":
+            guard let policy = MaxMemoryPolicy(rawValue: text.lowercased()) else {
+                return "argument(s) must be one of the following: "
+                    + MaxMemoryPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+            }
+            maxMemoryPolicy = policy
+        case "maxmemory-samples":
+            guard let value = Int(text), (1...64).contains(value) else {
+                return "argument must be between 1 and 64 inclusive"
+            }
+            maxMemorySamples = value
+        case "timeout", "tcp-keepalive", "databases":
             break  // Accepted for compatibility; later slices implement them.
         case "save":
             guard SaveRules(text) != nil else { return "Invalid save parameters" }

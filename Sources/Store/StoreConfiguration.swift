@@ -11,8 +11,13 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var requirePass = ""
     /// Most simultaneous clients; one more is refused with `-ERR max number of clients reached`.
     public var maxClients = 10000
-    /// Memory limit in bytes (0: none). Reported by CONFIG GET; not enforced in this slice.
+    /// Memory limit in bytes (0: none): above it, commands that may grow memory evict keys or are refused,
+    /// per `maxMemoryPolicy`.
     public var maxMemory = 0
+    /// What to do above maxmemory.
+    public var maxMemoryPolicy = MaxMemoryPolicy.noEviction
+    /// Keys sampled per eviction (maxmemory-samples).
+    public var maxMemorySamples = 5
     /// RDB save rules as written (`3600 1 300 100 60 10000`: after 3600 s if 1 change, ...); empty: none.
     public var save = "3600 1 300 100 60 10000"
     /// Whether the append-only file is on.
@@ -104,4 +109,14 @@ public struct MasterAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(host):\(port)" }
+}
+
+/// redis.conf's `maxmemory-policy`, the subset implemented.
+public enum MaxMemoryPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Refuse commands that may grow memory with -OOM.
+    case noEviction = "noeviction"
+    /// Evict the least recently used keys (sampled), any key.
+    case allKeysLRU = "allkeys-lru"
+    /// Evict random keys.
+    case allKeysRandom = "allkeys-random"
 }

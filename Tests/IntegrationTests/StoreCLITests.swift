@@ -109,11 +109,20 @@ import Testing
         guard let range = server.stderr.range(of: #"metrics_address=127\.[0-9.]+:[0-9]+"#, options: .regularExpression)
         else { throw TestFailure("no metrics address logged: \(server.stderr)") }
         let address = server.stderr[range].dropFirst("metrics_address=".count)
-        let body = try runTool("curl", ["-sS", "http://\(address)/metrics"]).stdout
+        // Per-command and replication figures are published ten times a second: poll for them.
+        var body = ""
+        let deadline = Date().addingTimeInterval(5)
+        repeat {
+            body = try runTool("curl", ["-sS", "http://\(address)/metrics"]).stdout
+            if body.contains("redis_commands_total{cmd=\"set\"} 1") { break }
+            usleep(20_000)
+        } while Date() < deadline
         for name in [
             "redis_up 1", "redis_connected_clients ", "redis_commands_processed_total ", "redis_keyspace_hits_total 1",
             "redis_keyspace_misses_total 0", "redis_db_keys{db=\"db0\"} 1", "redis_memory_used_bytes ",
-            "process_resident_memory_bytes ",
+            "process_resident_memory_bytes ", "redis_commands_total{cmd=\"set\"} 1",
+            "redis_instance_info{role=\"master\",redis_version=", "redis_connected_slaves 0", "redis_master_repl_offset ",
+            "redis_rdb_last_save_timestamp_seconds ", "redis_aof_enabled 0",
         ] {
             #expect(body.contains(name), "missing \(name)")
         }

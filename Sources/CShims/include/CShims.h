@@ -60,6 +60,8 @@ int cshim_set_parent_death_signal(int sig);
 /// fork(2) for a snapshot child (BGSAVE, AOF rewrite): the child gets SIGKILL when the parent dies and
 /// must only serialise memory and `_exit`. Returns the child's pid in the parent, 0 in the child, -1 on error.
 int cshim_fork_snapshot_child(void);
+/// Bytes the C heap has handed out and not taken back (mallinfo2: arena in-use plus mmapped blocks).
+size_t cshim_heap_bytes_in_use(void);
 /// Reaps `pid` without blocking: returns pid when it ended (status filled), 0 while it runs, -1 on error.
 int cshim_waitpid_nohang(int pid, int *status);
 int cshim_wifexited(int status);
