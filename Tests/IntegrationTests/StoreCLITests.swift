@@ -121,7 +121,8 @@ import Testing
             "redis_up 1", "redis_connected_clients ", "redis_commands_processed_total ", "redis_keyspace_hits_total 1",
             "redis_keyspace_misses_total 0", "redis_db_keys{db=\"db0\"} 1", "redis_memory_used_bytes ",
             "process_resident_memory_bytes ", "redis_commands_total{cmd=\"set\"} 1",
-            "redis_instance_info{role=\"master\",redis_version=", "redis_connected_slaves 0", "redis_master_repl_offset ",
+            "redis_instance_info{role=\"master\",redis_version=", "redis_connected_slaves 0",
+            "redis_master_repl_offset ",
             "redis_rdb_last_save_timestamp_seconds ", "redis_aof_enabled 0",
         ] {
             #expect(body.contains(name), "missing \(name)")
