@@ -73,6 +73,8 @@ public final class ClientSession {
     public internal(set) var isReplica = false
     /// The port the replica serves clients on (REPLCONF listening-port).
     var replicaListeningPort = 0
+    /// Since when the client's unsent output has been above its soft limit, Unix milliseconds; nil when not.
+    var softOutputLimitSince: Int64?
     /// The address the replica announced (REPLCONF ip-address), nil when it did not.
     var replicaAnnouncedAddress: String?
     /// Whether the blocked pop takes from the head (BLPOP) or the tail (BRPOP).

@@ -2,7 +2,8 @@
 extension StoreConfiguration {
     /// Every parameter CONFIG GET reports, in redis.conf's names.
     public static let parameterNames = [
-        "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "maxmemory-samples", "save",
+        "port", "bind", "requirepass", "maxclients", "maxmemory", "maxmemory-policy", "maxmemory-samples",
+        "client-output-buffer-limit", "save",
         "appendonly",
         "appendfsync", "databases", "hz", "dir", "loglevel", "client-query-buffer-limit", "proto-max-bulk-len",
         "metrics-port", "timeout", "tcp-keepalive", "appendfilename", "dbfilename", "auto-aof-rewrite-percentage",
@@ -22,6 +23,7 @@ extension StoreConfiguration {
         case "maxmemory": String(maxMemory)
         case "maxmemory-policy": maxMemoryPolicy.rawValue
         case "maxmemory-samples": String(maxMemorySamples)
+        case "client-output-buffer-limit": outputBufferLimits.description
         case "save": save
         case "appendonly": appendOnly ? "yes" : "no"
         case "appendfsync": appendFsync.rawValue
@@ -142,6 +144,8 @@ extension StoreConfiguration {
                     + MaxMemoryPolicy.allCases.map(\.rawValue).joined(separator: ", ")
             }
             maxMemoryPolicy = policy
+        case "client-output-buffer-limit":
+            if let problem = outputBufferLimits.apply(text) { return problem }
         case "maxmemory-samples":
             guard let value = Int(text), (1...64).contains(value) else {
                 return "argument must be between 1 and 64 inclusive"

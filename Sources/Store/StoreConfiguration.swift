@@ -16,6 +16,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var maxMemory = 0
     /// What to do above maxmemory.
     public var maxMemoryPolicy = MaxMemoryPolicy.noEviction
+    /// How much unsent output each class of client may hold (client-output-buffer-limit).
+    public var outputBufferLimits = OutputBufferLimits()
     /// Keys sampled per eviction (maxmemory-samples).
     public var maxMemorySamples = 5
     /// RDB save rules as written (`3600 1 300 100 60 10000`: after 3600 s if 1 change, ...); empty: none.

@@ -57,6 +57,7 @@ final class StoreConnection: ConnectionHandler {
                 break
             }
         }
+        executor.enforceOutputLimit(session, pendingBytes: connection.outbound.readableBytes)
         if session.shouldClose {
             connection.closeGracefully()
             return

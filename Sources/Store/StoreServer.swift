@@ -98,7 +98,7 @@ public final class StoreServer: @unchecked Sendable {
         guard let executor else { return connection.close() }
         statistics.connectionsReceived.add(1, ordering: .relaxed)
         // Replies can grow past the reactor's default watermark for big MGET/KEYS replies; the output
-        // buffer limits of a later slice bound them.
+        // buffer limits (client-output-buffer-limit) bound what a client may leave unread.
         if executor.clients.count >= executor.configuration.maxClients {
             statistics.rejectedConnections.add(1, ordering: .relaxed)
             connection.withOutbound { $0.writeRESPError("ERR max number of clients reached") }
@@ -110,7 +110,12 @@ public final class StoreServer: @unchecked Sendable {
             peer: connection.remoteAddress?.description ?? "", localAddress: listener?.address.description ?? "",
             fd: connection.fd)
         session.closeConnection = { [weak connection] in connection?.close() }
-        session.deliver = { [weak connection] bytes in connection?.write(bytes) }
+        session.deliver = { [weak connection, weak session, weak executor] bytes in
+            guard let connection else { return }
+            connection.write(bytes)
+            guard let session, let executor else { return }
+            executor.enforceOutputLimit(session, pendingBytes: connection.outbound.readableBytes)
+        }
         let handler = StoreConnection(executor: executor, session: session) { [weak executor] session in
             executor?.closeSession(session)
         }
