@@ -25,7 +25,13 @@ let usage = """
       --maxclients <n>      Most simultaneous clients (default: 10000).
       --metrics-port <port> HTTP port of /metrics on the same address (default: port + 10000;
                             0 picks a free port; -1 disables it).
-      --<name> <value>      Any other supported redis.conf directive (hz, maxmemory, save, ...).
+      --dir <path>          Data directory for dump.rdb and appendonly.aof (default: $STACK_DATA_DIR,
+                            else the working directory).
+      --replicaof <host> <port>
+                            Start as a replica of that master (default: of $STORE_MASTER unless
+                            that is this instance's own address).
+      --<name> <value>      Any other supported redis.conf directive (save, appendonly, appendfsync,
+                            maxmemory, maxmemory-policy, min-replicas-to-write, ...): docs/store.md.
       -h, --help            Show help information.
 
     """
