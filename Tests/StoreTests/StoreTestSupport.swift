@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import RESP
 import Store
 
@@ -9,12 +10,21 @@ final class StoreHarness {
     private(set) var executor: CommandExecutor!
     let client: ClientSession
 
-    /// redis-server's defaults, except no save rules: a unit test never writes a snapshot by accident.
+    /// redis-server's defaults, except no save rules and a scratch data directory: a unit test never
+    /// writes a snapshot by accident, and one that saves on purpose (SHUTDOWN SAVE) writes it there.
     static var defaultConfiguration: StoreConfiguration {
         var configuration = StoreConfiguration()
         configuration.save = ""
+        configuration.dir = scratchDirectory
         return configuration
     }
+
+    /// One scratch directory per test process.
+    static let scratchDirectory: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
 
     init(configuration: StoreConfiguration = StoreHarness.defaultConfiguration) {
         var box: StoreHarness?
