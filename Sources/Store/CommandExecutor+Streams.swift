@@ -1,7 +1,7 @@
 import Core
 import RESP
 
-/// Stream commands (Redis's t_stream.c): XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. Consumer groups
+/// Stream commands (Redis's t_stream.c): XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XSETID. Consumer groups
 /// and XREAD are not here yet.
 extension CommandExecutor {
     static var streamCommands: [CommandSpec] {
@@ -17,6 +17,7 @@ extension CommandExecutor {
             },
             CommandSpec("xdel", arity: -3, flags: [.write, .fast], keys: (1, 1, 1)) { $0.xdel(&$1) },
             CommandSpec("xtrim", arity: -4, flags: [.write], keys: (1, 1, 1)) { $0.xtrim(&$1) },
+            CommandSpec("xsetid", arity: -3, flags: [.write, .denyOOM, .fast], keys: (1, 1, 1)) { $0.xsetid(&$1) },
         ]
     }
 
@@ -187,6 +188,65 @@ extension CommandExecutor {
         case .wrongType: request.replyWrongType()
         case .done(let removed): request.replyInteger(removed)
         }
+    }
+
+    // MARK: - XSETID
+
+    /// XSETID key last-id [ENTRIESADDED n] [MAXDELETEDID id]: sets the stream's last ID, and with the
+    /// options its count of entries ever added and largest deleted ID, with Redis 7.0's checks and errors.
+    func xsetid(_ request: inout CommandRequest) {
+        guard let id = strictStreamID(&request, at: 2) else { return }
+        var entriesAdded: Int?
+        var maxDeletedID = StreamID.zero
+        var index = 3
+        while index < request.count {
+            let hasMore = index + 1 < request.count
+            if request.argument(index, is: "ENTRIESADDED") && hasMore {
+                guard let value = request.integer(at: index + 1) else { return }
+                guard value >= 0 else { return request.replyError("ERR entries_added must be positive") }
+                entriesAdded = value
+            } else if request.argument(index, is: "MAXDELETEDID") && hasMore {
+                guard let value = strictStreamID(&request, at: index + 1) else { return }
+                guard id >= value else {
+                    return request.replyError(
+                        "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
+                }
+                maxDeletedID = value
+            } else {
+                return request.replySyntaxError()
+            }
+            index += 2
+        }
+        let key = request.key(at: 1)
+        switch keyspace.lookupForWrite(key, now: now) {
+        case .none: return request.replyError("ERR no such key")
+        case .some(.stream(let stream)):
+            if let top = stream.entries.last?.id, id < top {
+                return request.replyError("ERR The ID specified in XSETID is smaller than the target stream top item")
+            }
+            if let entriesAdded, stream.count > 0, stream.count > entriesAdded {
+                return request.replyError(
+                    "ERR The entries_added specified in XSETID is smaller than the target stream length")
+            }
+        case .some: return request.replyWrongType()
+        }
+        _ = modifyStream(key, create: false) { stream in
+            stream.lastID = id
+            if let entriesAdded { stream.entriesAdded = UInt64(entriesAdded) }
+            if maxDeletedID != .zero { stream.maxDeletedID = maxDeletedID }
+        }
+        request.replyOK()
+    }
+
+    /// A strict ID argument (`ms` or `ms-seq`, not `-` or `+`); nil after replying Redis's error.
+    private func strictStreamID(_ request: inout CommandRequest, at index: Int) -> StreamID? {
+        guard let parsed = StreamID.parse(request.bytes(at: index), missingSequence: 0, strict: true),
+            let sequence = parsed.sequence
+        else {
+            request.replyError(Self.invalidStreamID)
+            return nil
+        }
+        return StreamID(parsed.milliseconds, sequence)
     }
 }
 

@@ -277,7 +277,8 @@ extension CommandExecutor {
         if let existing, !existing.isString { return request.replyWrongType() }
         var bytes = existing?.stringBytes ?? []
         if patch.isEmpty { return request.replyInteger(bytes.count) }
-        guard offset + patch.count <= configuration.protoMaxBulkLength else {
+        // Subtracting, not adding: an offset near Int.max must be refused, not overflow.
+        guard offset <= configuration.protoMaxBulkLength - patch.count else {
             return request.replyError(StoreReplies.stringTooLong)
         }
         if bytes.count < offset + patch.count {

@@ -21,12 +21,22 @@ public struct StoreStream: Sendable {
     /// The ID of the last entry ever added (it stays when that entry is deleted).
     public internal(set) var lastID = StreamID.zero
     /// How many entries were ever added.
-    public private(set) var entriesAdded: UInt64 = 0
-    /// The largest ID deleted so far.
-    public private(set) var maxDeletedID = StreamID.zero
+    public internal(set) var entriesAdded: UInt64 = 0
+    /// The largest ID deleted by XDEL so far (Redis's `max_deleted_entry_id`: trimming leaves it).
+    public internal(set) var maxDeletedID = StreamID.zero
 
     /// An empty stream.
     public init() {}
+
+    /// A stream as a snapshot or XSETID describes it: `entries` must ascend by ID and not pass `lastID`
+    /// (the loader checks this before calling).
+    init(entries: [Entry], lastID: StreamID, entriesAdded: UInt64, maxDeletedID: StreamID) {
+        precondition(entries.last.map { $0.id <= lastID } ?? true, "stream entries beyond the last ID")
+        self.entries = ArraySlice(entries)
+        self.lastID = lastID
+        self.entriesAdded = entriesAdded
+        self.maxDeletedID = maxDeletedID
+    }
 
     /// How many entries.
     public var count: Int { entries.count }
@@ -77,7 +87,6 @@ public struct StoreStream: Sendable {
         if limit > 0 { excess = Swift.min(excess, limit) }
         if approximate { excess -= excess % Self.nodeSize }
         guard excess > 0 else { return 0 }
-        if let last = entries.dropFirst(excess - 1).first, last.id > maxDeletedID { maxDeletedID = last.id }
         entries.removeFirst(excess)
         // An ArraySlice keeps its whole buffer alive: copy the survivors out once the dead prefix dominates.
         if entries.startIndex > 1024 && entries.startIndex > entries.count { entries = ArraySlice(Array(entries)) }

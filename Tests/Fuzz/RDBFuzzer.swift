@@ -47,6 +47,8 @@ private func describe(_ entry: RDBEntry) -> String {
         value = "zset \(sortedSet.entries.map { "\($0.member.bytes)=\($0.score)" })"
     case .hash(let hash):
         value = "hash \(hash.map { "\($0.key.bytes)=\($0.value)" }.sorted())"
+    case .stream(let stream):
+        value = "stream \(stream.entries.map { "\($0.id)=\($0.fieldsAndValues)" }) last \(stream.lastID)"
     }
     return "\(entry.key.bytes) \(value) \(entry.expiresAt.map(String.init) ?? "-")"
 }

@@ -177,6 +177,38 @@ private struct DataDirectory {
         }
     }
 
+    @Test("A rewrite keeps streams' last IDs: an emptied stream replays to an empty one, not to nothing")
+    func rewriteStreams() throws {
+        let source = StoreHarness()
+        source.run("XADD", "emptied", "5-1", "f", "v")
+        source.run("XADD", "emptied", "5-2", "f", "v")
+        source.run("XDEL", "emptied", "5-1", "5-2")
+        for index in 1...3 { source.run("XADD", "tail", "\(index)-0", "f", "v\(index)") }
+        source.run("XDEL", "tail", "3-0")
+        var output: [UInt8] = []
+        var writer = KeyspaceCommandWriter { chunk in output += chunk.withUnsafeReadableBytes { Array($0) } }
+        try writer.write(source.executor.keyspace, now: source.time)
+        let target = StoreHarness()
+        _ = try AppendOnlyLogLoader.replay(output, into: target.executor)
+        #expect(target.run("EXISTS", "emptied") == ":1\r\n")
+        #expect(target.run("TYPE", "emptied") == "+stream\r\n")
+        #expect(target.run("XLEN", "emptied") == ":0\r\n")
+        #expect(target.run("XADD", "emptied", "5-2", "f", "v").hasPrefix("-ERR The ID specified in XADD is equal"))
+        #expect(target.run("XLEN", "tail") == ":2\r\n")
+        #expect(target.run("XADD", "tail", "3-0", "f", "v").hasPrefix("-ERR The ID specified in XADD is equal"))
+        for key in ["emptied", "tail"] {
+            guard case .stream(let copy) = target.executor.keyspace.lookupForRead(StoreKey(key), now: 0),
+                case .stream(let original) = source.executor.keyspace.lookupForRead(StoreKey(key), now: 0)
+            else {
+                Issue.record("\(key) is not a stream")
+                continue
+            }
+            #expect(copy.lastID == original.lastID)
+            #expect(copy.entriesAdded == original.entriesAdded)
+            #expect(copy.maxDeletedID == original.maxDeletedID)
+        }
+    }
+
     @Test("INFO persistence reports the AOF")
     func info() throws {
         let directory = DataDirectory()

@@ -1,6 +1,7 @@
 import Foundation
-import Store
 import Testing
+
+@testable import Store
 
 /// Black-box: our RDB files against redis-server 7.0 and redis-check-rdb, both directions.
 @Suite(.timeLimit(.minutes(2)))
@@ -152,6 +153,115 @@ struct RDBRedisInteropTests {
         if case .integer(12345) = snapshot.entries.first(where: { $0.key == "int" })?.value {
         } else {
             Issue.record("an integer string must load integer-encoded")
+        }
+    }
+
+    /// What `redis-cli XRANGE key - +` prints for `stream` (not a terminal: one element per line).
+    private static func xrangeOutput(_ stream: StoreStream) -> String {
+        stream.entries.flatMap { [$0.id.description] + $0.fieldsAndValues.map { String(decoding: $0, as: UTF8.self) } }
+            .joined(separator: "\n")
+    }
+
+    @Test(
+        "redis-server loads our streams: XRANGE gives the same entries, XINFO the same last ID and node count",
+        .enabled(if: isRedisInstalled, "redis-server is not installed: Tests/run-all installs it")
+    )
+    func redisLoadsOurStreams() async throws {
+        var small = StoreStream()
+        small.append(StreamID(1_700_000_000_000, 0), [Array("name".utf8), Array("ada".utf8)])
+        small.append(StreamID(1_700_000_000_000, 1), [Array("name".utf8), Array("bob".utf8), Array("age".utf8), []])
+        small.append(StreamID(1_700_000_000_001, 0), [Array("-17".utf8), Array("9223372036854775807".utf8)])
+        var emptied = StoreStream()
+        emptied.append(StreamID(5, 5), [Array("f".utf8), Array("v".utf8)])
+        _ = emptied.remove(StreamID(5, 5))
+        let streams: [(String, StoreStream)] = [
+            ("small", small), ("many", RDBStreamTests.sampleStream(count: 250)),
+            ("wide", RDBStreamTests.sampleStream(count: 30, valueSize: 1000)),
+            ("huge", RDBStreamTests.sampleStream(count: 3, valueSize: 10000)), ("emptied", emptied),
+        ]
+        let entries = streams.map { RDBEntry(key: StoreKey($0.0), value: .stream($0.1), expiresAt: nil) }
+        let directory = try RedisServerProcess.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("dump.rdb").path
+        try Data(encode(entries)).write(to: URL(fileURLWithPath: path))
+        if let check = RedisServerProcess.checkPath {
+            let (output, status) = RedisServerProcess.run(check, [path])
+            #expect(status == 0, "redis-check-rdb: \(output)")
+            #expect(output.contains("RDB looks OK"), "redis-check-rdb: \(output)")
+        }
+
+        let server = try #require(try await RedisServerProcess.start(in: directory), "redis-server did not start")
+        defer { server.stop() }
+        #expect(server.cli(["DBSIZE"]) == "\(streams.count)")
+        for (key, stream) in streams {
+            #expect(server.cli(["TYPE", key]) == "stream")
+            #expect(server.cli(["XLEN", key]) == "\(stream.count)")
+            #expect(server.cli(["XRANGE", key, "-", "+"]) == Self.xrangeOutput(stream), "\(key)")
+            let info = server.cli(["XINFO", "STREAM", key]).split(separator: "\n").map(String.init)
+            let field = { (name: String) in info.firstIndex(of: name).map { info[$0 + 1] } }
+            #expect(field("last-generated-id") == stream.lastID.description, "\(key)")
+            #expect(field("radix-tree-keys") == "\(RDBEncoder.streamNodes(stream.entries).count)", "\(key)")
+        }
+        // Redis appends to our last node as to its own.
+        #expect(server.cli(["XADD", "many", "*", "field", "x"]).hasSuffix("-0"))
+        #expect(server.cli(["XADD", "emptied", "5-5", "f", "v"]).hasPrefix("ERR"))
+    }
+
+    @Test(
+        "streams redis-server saved decode exactly: several nodes, deleted entries, trimmed and emptied ones, groups",
+        .enabled(if: isRedisInstalled, "redis-server is not installed: Tests/run-all installs it")
+    )
+    func weLoadRedisStreams() async throws {
+        let directory = try RedisServerProcess.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try #require(try await RedisServerProcess.start(in: directory), "redis-server did not start")
+        defer { server.stop() }
+
+        var commands: [String] = []
+        var expected: [String: StoreStream] = [:]
+        func add(_ key: String, _ id: StreamID, _ items: [String]) {
+            commands.append((["XADD", key, id.description] + items).joined(separator: " "))
+            expected[key, default: StoreStream()].append(id, items.map { Array($0.utf8) })
+        }
+        func delete(_ key: String, _ ids: [StreamID]) {
+            commands.append((["XDEL", key] + ids.map(\.description)).joined(separator: " "))
+            for id in ids { _ = expected[key]!.remove(id) }
+        }
+        add("small", StreamID(1, 1), ["a", "1", "b", "2"])
+        add("small", StreamID(1, 2), ["a", "3", "b", "four"])
+        add("small", StreamID(2, 0), ["c", "x"])
+        for index in 1...250 {
+            add(
+                "big", StreamID(UInt64(index), 0),
+                [index % 3 == 0 ? "x" : "f", "value-\(index)", "n", "\(index * 1000)"])
+        }
+        delete("big", [StreamID(1, 0), StreamID(50, 0), StreamID(101, 0), StreamID(250, 0)])
+        for index in 1...5 { add("grouped", StreamID(UInt64(index), 0), ["f", "v\(index)"]) }
+        commands += [
+            "XGROUP CREATE grouped g 0", "XGROUP CREATE grouped g2 $",
+            "XREADGROUP GROUP g alice COUNT 2 STREAMS grouped >", "XGROUP CREATECONSUMER grouped g bob",
+        ]
+        add("emptied", StreamID(5, 5), ["f", "v"])
+        delete("emptied", [StreamID(5, 5)])
+        for index in 1...10 { add("trimmed", StreamID(UInt64(index), 0), ["f", "\(index)"]) }
+        commands.append("XTRIM trimmed MAXLEN 7")
+        _ = expected["trimmed"]!.trim(maxLength: 7, approximate: false, limit: 0)
+
+        server.cli([], input: commands.joined(separator: "\n") + "\n")
+        #expect(server.cli(["XINFO", "GROUPS", "grouped"]).contains("g2"))
+        #expect(server.cli(["XLEN", "big"]) == "246")
+        #expect(server.cli(["SAVE"]) == "OK")
+        let snapshot = try RDBDecoder().decode(Array(Data(contentsOf: URL(fileURLWithPath: server.dumpPath))))
+        let loaded = Dictionary(uniqueKeysWithValues: snapshot.entries.map { ($0.key, $0.value) })
+        #expect(loaded.count == expected.count)
+        for (key, stream) in expected {
+            guard case .stream(let found) = loaded[StoreKey(key)] else {
+                Issue.record("\(key) did not load as a stream")
+                continue
+            }
+            #expect(canonical(.stream(found)) == canonical(.stream(stream)), "\(key)")
+            #expect(found.entriesAdded == stream.entriesAdded, "\(key)")
+            #expect(found.maxDeletedID == stream.maxDeletedID, "\(key)")
         }
     }
 }

@@ -168,6 +168,52 @@ import Testing
         #expect(store.run("XTRIM", "str", "MAXLEN", "1").hasPrefix("-WRONGTYPE"))
     }
 
+    @Test("XSETID moves the last ID, entries added and largest deleted ID, with Redis 7.0's errors")
+    func xsetid() throws {
+        let store = StoreHarness()
+        #expect(store.run("XSETID", "missing", "5-0") == "-ERR no such key\r\n")
+        store.run("XADD", "s", "5-1", "f", "v")
+        store.run("XADD", "s", "5-2", "f", "v")
+        let errors = [
+            (["5-1"], "ERR The ID specified in XSETID is smaller than the target stream top item"),
+            (
+                ["9", "ENTRIESADDED", "1"],
+                "ERR The entries_added specified in XSETID is smaller than the target stream length"
+            ),
+            (["9", "ENTRIESADDED", "-1"], "ERR entries_added must be positive"),
+            (["9", "ENTRIESADDED", "x"], "ERR value is not an integer or out of range"),
+            (
+                ["9", "MAXDELETEDID", "10-0"],
+                "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+            ),
+            (["9", "MAXDELETEDID", "+"], "ERR Invalid stream ID specified as stream command argument"),
+            (["-"], "ERR Invalid stream ID specified as stream command argument"),
+            (["9-*"], "ERR Invalid stream ID specified as stream command argument"),
+            (["9", "FOO", "1"], "ERR syntax error"),
+            (["9", "ENTRIESADDED"], "ERR syntax error"),
+        ]
+        for (arguments, message) in errors {
+            let command = ["XSETID", "s"] + arguments
+            #expect(
+                store.executor.execute(command, client: store.client).description == "-\(message)\r\n", "\(arguments)")
+        }
+        #expect(store.run("XSETID", "s", "5-2") == "+OK\r\n")
+        #expect(store.run("XSETID", "s", "9-5", "ENTRIESADDED", "7", "MAXDELETEDID", "9-1") == "+OK\r\n")
+        #expect(store.run("XADD", "s", "9-5", "f", "v") == Self.notAbove)
+        guard case .stream(let stream) = store.executor.keyspace.lookupForRead("s", now: 0) else {
+            Issue.record("s is not a stream")
+            return
+        }
+        #expect(stream.lastID == StreamID(9, 5) && stream.entriesAdded == 7 && stream.maxDeletedID == StreamID(9, 1))
+        // Once empty, the last ID may go back: no entry is left to keep IDs in order for.
+        store.run("XDEL", "s", "5-1", "5-2")
+        #expect(store.run("XSETID", "s", "1-0") == "+OK\r\n")
+        #expect(store.run("XADD", "s", "2-0", "f", "v") == "$3\r\n2-0\r\n")
+        store.run("SET", "str", "v")
+        #expect(store.run("XSETID", "str", "1").hasPrefix("-WRONGTYPE"))
+        #expect(store.run("XSETID", "s") == "-ERR wrong number of arguments for 'xsetid' command\r\n")
+    }
+
     @Test("Stream commands appear in COMMAND INFO with their arity and key positions")
     func commandInfo() {
         let store = StoreHarness()

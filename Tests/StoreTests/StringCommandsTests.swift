@@ -109,6 +109,17 @@ import Testing
         #expect(store.run("GET", "z") == "$4\r\n\0\0\0x\r\n")
     }
 
+    @Test("SETRANGE at an offset near the largest integer is refused as too long, not an overflow (fuzzer)")
+    func setRangeHugeOffset() {
+        let store = StoreHarness()
+        let tooLong = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n"
+        #expect(store.run("SETRANGE", "k", "9223372036854775807", "v") == tooLong)
+        #expect(store.run("SETRANGE", "k", "9223372036854775806", "vv") == tooLong)
+        #expect(store.run("SETRANGE", "k", "536870912", "v") == tooLong)
+        #expect(store.run("SETRANGE", "k", "9223372036854775807", "") == ":0\r\n")
+        #expect(store.run("EXISTS", "k") == ":0\r\n")
+    }
+
     @Test("GETSET, GETDEL, SETNX and SETEX reply like Redis")
     func getSetFamily() {
         let store = StoreHarness()

@@ -6,7 +6,9 @@ import RESP
 /// in memory twice.
 ///
 /// Collections go out in commands of at most `itemsPerCommand` elements (Redis's
-/// `AOF_REWRITE_ITEMS_PER_CMD`, 64), deadlines as `PEXPIREAT`.
+/// `AOF_REWRITE_ITEMS_PER_CMD`, 64), deadlines as `PEXPIREAT`. A stream goes out as one XADD per entry
+/// and an XSETID restoring its last ID, entries-added count and largest deleted ID (Redis 7.0's
+/// `rewriteStreamObject`).
 public struct KeyspaceCommandWriter {
     /// Elements per RPUSH/SADD/ZADD/HSET.
     public static let itemsPerCommand = 64
@@ -51,6 +53,16 @@ public struct KeyspaceCommandWriter {
             for entry in stream.entries {
                 command(["XADD"], keyBytes, [Array(entry.id.description.utf8)] + entry.fieldsAndValues)
             }
+            // An empty stream exists too: make one with an entry trimmed away at once, as Redis does.
+            if stream.count == 0 {
+                command(["XADD"], keyBytes, ["MAXLEN", "0", "0-1", "x", "y"].map { Array($0.utf8) })
+            }
+            // The XADDs leave the last ID at the last surviving entry and count only those: set the rest.
+            let state = [
+                stream.lastID.description, "ENTRIESADDED", String(stream.entriesAdded), "MAXDELETEDID",
+                stream.maxDeletedID.description,
+            ]
+            command(["XSETID"], keyBytes, state.map { Array($0.utf8) })
         }
         if let deadline { command(["PEXPIREAT"], keyBytes, [Array(String(deadline).utf8)]) }
         if buffer.readableBytes >= Self.chunkSize { try finish() }

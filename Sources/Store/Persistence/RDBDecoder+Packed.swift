@@ -98,10 +98,7 @@ extension RDBDecoder {
                 }
             }
             // The back length: the entry's length in 7-bit groups, read only when walking backwards.
-            let backLength =
-                entryLength < 1 << 7
-                ? 1 : entryLength < 1 << 14 ? 2 : entryLength < 1 << 21 ? 3 : entryLength < 1 << 28 ? 4 : 5
-            try reader.skip(backLength)
+            try reader.skip(ListpackWriter.backLengthSize(entryLength))
         }
         guard reader.isAtEnd else { throw reader.error(.malformed, "bytes after the listpack end") }
         return elements

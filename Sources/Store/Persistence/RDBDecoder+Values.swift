@@ -74,7 +74,7 @@ extension RDBDecoder {
             }
             return list(elements)
         case RDBConstant.typeStreamListpacks, RDBConstant.typeStreamListpacks2, RDBConstant.typeStreamListpacks3:
-            throw RDBError(.unsupported, "stream keys (RDB type \(type)) are not supported", at: typeOffset)
+            return try readStream(type: type, &reader)
         case RDBConstant.typeModulePreGA, RDBConstant.typeModule2:
             throw RDBError(.unsupported, "module keys (RDB type \(type)) are not supported", at: typeOffset)
         default:

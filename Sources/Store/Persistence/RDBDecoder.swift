@@ -5,7 +5,8 @@
 /// as they are read, so only one value at a time is built. Every database's keys are delivered, each
 /// with its `database` number: a caller with a single database loads them all into it (keys of other
 /// databases are not dropped). Every malformed, truncated or unsupported input throws `RDBError`, never
-/// traps. Streams, modules and pre-GA function payloads are unsupported and throw naming what they are.
+/// traps. Modules and pre-GA function payloads are unsupported and throw naming what they are; streams'
+/// consumer groups are read and dropped (we have none).
 public struct RDBDecoder: Sendable {
     /// Whether a nonzero checksum is verified (a zero one means the writer disabled it, as in Redis).
     public var verifiesChecksum: Bool

@@ -6,8 +6,8 @@ extension RDBEncoder {
     /// Writes the type byte, the key and the value in the plain encoding of its type.
     mutating func writeValue(key: StoreKey, value: StoreValue) {
         switch value {
-        case .stream:
-            preconditionFailure("append(key:value:expiresAt:) refuses streams")
+        case .stream(let stream):
+            writeStream(key: key, stream: stream)
         case .string(let string):
             bytes.append(RDBConstant.typeString)
             writeString(key)

@@ -7,7 +7,8 @@
 /// `chunkSize` (and the rest at `finish()`); without one they accumulate in `bytes`.
 ///
 /// Encodings are the plain ones (string with integer and LZF encodings, list, set, sorted set with binary
-/// scores, hash), which Redis converts to its compact encodings as it loads. No I/O: the sink does that.
+/// scores, hash), which Redis converts to its compact encodings as it loads, and streams as the listpacks
+/// Redis itself keeps them in. No I/O: the sink does that.
 /// Not thread-safe: a value owned by whoever writes the snapshot.
 public struct RDBEncoder {
     /// The RDB version written.
@@ -67,13 +68,11 @@ public struct RDBEncoder {
     /// Writes `key` holding `value`, with its deadline in Unix milliseconds when `expiresAt` is set.
     ///
     /// An empty list, set, sorted set or hash is skipped: Redis never stores one and refuses to load it.
+    /// An empty stream is written: streams exist with no entries.
     /// Throws only what the sink throws. Must not be called after `finish()`.
     public mutating func append(key: StoreKey, value: StoreValue, expiresAt: Int64?) throws {
         precondition(!isFinished, "RDBEncoder.append after finish")
         guard !Self.isEmptyAggregate(value) else { return }
-        if case .stream = value {
-            throw RDBError(.unsupported, "streams cannot be written to an RDB file yet", at: bytes.count)
-        }
         if let expiresAt {
             bytes.append(RDBConstant.opcodeExpireTimeMilliseconds)
             writeLittleEndian(UInt64(bitPattern: expiresAt))

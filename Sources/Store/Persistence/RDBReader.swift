@@ -77,6 +77,18 @@ struct RDBReader {
         return length
     }
 
+    /// A length of up to 64 bits (stream IDs and counters, which may pass `Int.max`).
+    mutating func readUnsignedLength() throws -> UInt64 {
+        let first = try readByte()
+        switch first {
+        case RDBConstant.length32Bit: return try readBigEndian(byteCount: 4)
+        case RDBConstant.length64Bit: return try readBigEndian(byteCount: 8)
+        default:
+            offset -= 1
+            return UInt64(try readLength())
+        }
+    }
+
     /// A length, or (when `isEncoded`) the number of a special string encoding.
     mutating func readLengthOrEncoding() throws -> (length: Int, isEncoded: Bool) {
         let first = try readByte()
