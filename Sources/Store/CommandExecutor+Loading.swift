@@ -65,7 +65,9 @@ extension CommandExecutor {
     public func startConfiguredReplication() {
         let loaded = persistence.loadedReplication
         if let master = configuration.replicaOf {
-            startReplication(of: master, resuming: loaded.map { (id: $0.id, offset: $0.offset) })
+            // Without a recorded history, "PSYNC ? -1": nothing of ours is worth continuing.
+            startReplication(
+                of: master, resuming: loaded.map { (id: $0.id, offset: $0.offset) } ?? (ReplicationID.none, 0))
         } else if let loaded {
             replication = ReplicationFeed(
                 backlogSize: configuration.replBacklogSize, replicationID: loaded.id, offset: loaded.offset)

@@ -45,7 +45,11 @@ public final class MasterLink: ConnectionHandler {
     /// Bytes of the snapshot received so far in a full sync.
     public private(set) var snapshotBytesReceived = 0
 
-    private unowned let executor: CommandExecutor
+    /// The executor the link feeds. Weak: the connection and the timer keep the link alive, and must not
+    /// keep (or outlive into a dangling reference) an executor that is gone; every entry point checks it.
+    private weak var owner: CommandExecutor?
+    /// The executor, once an entry point checked `owner` (`isOrphaned`).
+    private var executor: CommandExecutor { owner! }
     private let loop: EventLoop
     private var connection: Connection?
     private var timer: RepeatingTimer?
@@ -58,7 +62,7 @@ public final class MasterLink: ConnectionHandler {
     /// restarted from its own snapshot). Call `start()`.
     init(master: MasterAddress, executor: CommandExecutor, loop: EventLoop, id: String, offset: Int) {
         self.master = master
-        self.executor = executor
+        self.owner = executor
         self.loop = loop
         masterReplicationID = id
         processedOffset = offset
@@ -108,7 +112,7 @@ public final class MasterLink: ConnectionHandler {
     // MARK: - Connecting
 
     private func connect() {
-        guard !isStopped, state == .idle else { return }
+        guard !isStopped, !isOrphaned, state == .idle else { return }
         guard let address = SocketAddress(host: master.host, port: master.port) else {
             executor.logger.warning("the master's address is not an IPv4 address", ["master": master.description])
             return
@@ -118,7 +122,7 @@ public final class MasterLink: ConnectionHandler {
         Connection.connect(to: address, on: loop, timeout: .seconds(Int64(max(1, executor.configuration.replTimeout))))
         {
             [weak self] result in
-            guard let self, !self.isStopped else {
+            guard let self, !self.isStopped, !self.isOrphaned else {
                 if case .success(let connection) = result { connection.close() }
                 return
             }
@@ -137,7 +141,15 @@ public final class MasterLink: ConnectionHandler {
         }
     }
 
+    /// True (and the link stopped) when the executor is gone.
+    private var isOrphaned: Bool {
+        guard owner == nil else { return false }
+        if !isStopped { stop() }
+        return true
+    }
+
     private func tick() {
+        guard !isOrphaned else { return }
         let now = executor.clock()
         switch state {
         case .idle:
@@ -163,6 +175,7 @@ public final class MasterLink: ConnectionHandler {
     // MARK: - ConnectionHandler
 
     public func connectionDidRead(_ connection: Connection) {
+        guard !isOrphaned else { return }
         lastReceivedAt = executor.clock()
         while connection.isOpen && !connection.inbound.isEmpty {
             switch state {
@@ -206,7 +219,7 @@ public final class MasterLink: ConnectionHandler {
     }
 
     public func connectionDidClose(_ connection: Connection, error: IOError?) {
-        guard self.connection === connection else { return }
+        guard self.connection === connection, !isOrphaned else { return }
         self.connection = nil
         if state == .connected || downSince == nil {
             executor.logger.warning("connection with master lost", ["master": master.description])
