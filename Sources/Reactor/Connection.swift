@@ -72,6 +72,8 @@ public final class Connection: Selectable, LoopClosable {
     private var isReadPaused = false
     private var isWritable = true
     private var closeWhenFlushed = false
+    /// While set, output is kept instead of flushed after a read (`holdOutput`), until `releaseOutput`.
+    public private(set) var isHoldingOutput = false
     private var sawEOF = false
     private var interest: Interest = []
     private var connectTimer: LoopTimer?
@@ -216,7 +218,7 @@ public final class Connection: Selectable, LoopClosable {
         handler?.connectionDidRead(self)
         isDispatchingRead = false
         guard state == .open else { return }
-        if closeWhenFlushed || !outbound.isEmpty { flushNow() }
+        if (closeWhenFlushed || !outbound.isEmpty) && !isHoldingOutput { flushNow() }
         if state == .open && inbound.readableBytes > maxInbound { pauseReading() }
     }
 
@@ -244,7 +246,18 @@ public final class Connection: Selectable, LoopClosable {
     }
 
     private func flushIfIdle() {
-        if !isDispatchingRead && state == .open { flushNow() }
+        if !isDispatchingRead && !isHoldingOutput && state == .open { flushNow() }
+    }
+
+    /// Keeps this connection's output until `releaseOutput()`: a store under `appendfsync always` holds
+    /// replies until the write they acknowledge is on disk. Loop thread only.
+    public func holdOutput() { isHoldingOutput = true }
+
+    /// Sends what was held (and whatever follows as usual).
+    public func releaseOutput() {
+        guard isHoldingOutput else { return }
+        isHoldingOutput = false
+        if state == .open && (closeWhenFlushed || !outbound.isEmpty) { flushNow() }
     }
 
     /// Sends as much pending output as the socket takes; waits for writability for the rest.
@@ -332,8 +345,9 @@ public final class Connection: Selectable, LoopClosable {
         }
         closeWhenFlushed = true
         try? setInterest(interest.subtracting(.read))
-        // Inside a read callback, readOnce flushes (and so closes) once the handler returns.
-        if !isDispatchingRead { flushNow() }
+        // Inside a read callback, readOnce flushes (and so closes) once the handler returns; held output
+        // goes (and the connection closes) at `releaseOutput`.
+        if !isDispatchingRead && !isHoldingOutput { flushNow() }
     }
 
     /// Half-close: sends what is pending, then shuts down the write side (the peer reads EOF).

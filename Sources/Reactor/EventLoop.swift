@@ -39,6 +39,9 @@ public final class EventLoop: @unchecked Sendable {
     private var timerSequence: UInt64 = 0
     /// Tasks queued from the loop thread itself. Confined.
     private var localTasks: [() -> Void] = []
+    /// Work to do once the current batch of ready descriptors has been dispatched (Redis's `beforeSleep`).
+    // Confined to the loop thread.
+    private var afterEventsTasks: [() -> Void] = []
     /// The time after the last `epoll_wait` returned: cheap "now" for timeouts. Confined.
     public var now: Instant { currentTime }
     /// The storage of `now`: private, so that the optimiser can drop the dynamic exclusivity check a public
@@ -227,6 +230,7 @@ public final class EventLoop: @unchecked Sendable {
             for index in 0..<Int(count) {
                 dispatch(events[index])
             }
+            runAfterEventsTasks()
             fireDueTimers()
         }
         runLocalTasks()
@@ -268,6 +272,22 @@ public final class EventLoop: @unchecked Sendable {
             return tasks
         }
         for task in tasks { task() }
+    }
+
+    /// Runs `body` once every descriptor that was ready in this turn of the loop has been handled, before
+    /// timers and the next wait: one fsync for all the writes of a turn, then their replies (group
+    /// commit). Loop thread only.
+    public func runAfterEvents(_ body: @escaping () -> Void) {
+        precondition(inEventLoop, "runAfterEvents off the loop thread")
+        afterEventsTasks.append(body)
+    }
+
+    private func runAfterEventsTasks() {
+        while !afterEventsTasks.isEmpty {
+            let tasks = afterEventsTasks
+            afterEventsTasks.removeAll()
+            for task in tasks { task() }
+        }
     }
 
     private func runLocalTasks() {

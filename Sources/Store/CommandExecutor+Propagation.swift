@@ -65,6 +65,7 @@ extension CommandExecutor {
             do {
                 try appendOnlyLog.append(propagationBuffer)
                 persistence.lastAppendSucceeded = true
+                if appendOnlyLog.needsSync { scheduleGroupSync() }
             } catch {
                 persistence.lastAppendSucceeded = false
                 logger.error("unable to write to the append only file", ["error": "\(error)"])
@@ -74,6 +75,37 @@ extension CommandExecutor {
         }
         propagationSink?.propagate(propagationBuffer)
         propagationBuffer.clear()
+    }
+
+    /// Whether replies must wait: writes of this loop turn are in the AOF but not yet on disk
+    /// (`appendfsync always`). The connection then holds its output until `finishGroupSync`.
+    public var hasUnsyncedWrites: Bool { appendOnlyLog?.needsSync ?? false }
+
+    /// Holds `release` until this turn's fsync: a connection's held replies.
+    public func releaseAfterSync(_ release: @escaping () -> Void) { repliesAwaitingSync.append(release) }
+
+    /// Arranges one fsync after every ready client of this loop turn was served (Redis's
+    /// `flushAppendOnlyFile` in `beforeSleep`): 50 clients' writes cost one fsync, not fifty.
+    private func scheduleGroupSync() {
+        guard !isGroupSyncScheduled, let loop else { return }
+        isGroupSyncScheduled = true
+        loop.runAfterEvents { [weak self] in self?.finishGroupSync() }
+    }
+
+    /// The turn's fsync, then the replies that waited for it.
+    func finishGroupSync() {
+        isGroupSyncScheduled = false
+        do {
+            try appendOnlyLog?.synchronizeIfNeeded()
+        } catch {
+            persistence.lastAppendSucceeded = false
+            logger.error("unable to fsync the append only file", ["error": "\(error)"])
+            appendFailureHandler?(error)
+            return
+        }
+        let releases = repliesAwaitingSync
+        repliesAwaitingSync.removeAll()
+        for release in releases { release() }
     }
 
     /// The deterministic form of a command whose effect depends on when or where it runs; nil when the

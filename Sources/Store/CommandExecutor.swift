@@ -52,8 +52,16 @@ public final class CommandExecutor {
     }
     /// The append-only file when `appendonly yes`; written before every batch's replies leave.
     public var appendOnlyLog: AppendOnlyLog? {
-        didSet { updatePropagation() }
+        didSet {
+            // With a loop, `appendfsync always` syncs once per loop turn for every client (group commit).
+            appendOnlyLog?.defersSync = loop != nil
+            updatePropagation()
+        }
     }
+    /// Replies held until this loop turn's AOF fsync.
+    var repliesAwaitingSync: [() -> Void] = []
+    /// Whether this turn's fsync is arranged.
+    var isGroupSyncScheduled = false
     /// Whether anything consumes propagated writes: when nothing does, the command path skips all of it.
     public private(set) var isPropagating = false
     /// Called when an AOF write fails under `appendfsync always`; the server ends the process.

@@ -58,6 +58,12 @@ final class StoreConnection: ConnectionHandler {
             }
         }
         executor.enforceOutputLimit(session, pendingBytes: connection.outbound.readableBytes)
+        // appendfsync always: these replies acknowledge writes that reach the disk only at the end of
+        // this loop turn; they leave after that fsync.
+        if executor.hasUnsyncedWrites && !connection.isHoldingOutput {
+            connection.holdOutput()
+            executor.releaseAfterSync { [weak connection] in connection?.releaseOutput() }
+        }
         if session.shouldClose {
             connection.closeGracefully()
             return

@@ -45,11 +45,30 @@ public final class AppendOnlyLog {
     /// The last background fsync error (`strerror` text), nil when the last one succeeded.
     public var backgroundError: String? { syncer.lastError }
 
-    /// Appends one batch of commands; under `always`, returns only once they are on disk.
+    /// Whether writes under `always` are synced by the caller once per loop turn (`synchronizeIfNeeded`)
+    /// rather than by each `append`: the server's group commit. Off in tests without a loop.
+    public var defersSync = false
+    /// Whether something was appended since the last sync (group commit).
+    public private(set) var needsSync = false
+
+    /// Appends one batch of commands; under `always`, returns only once they are on disk, unless
+    /// `defersSync` (then the caller syncs before any reply leaves).
     public func append(_ commands: ByteBuffer) throws(IOError) {
         try file.write(commands)
         if rewriteBuffer != nil { rewriteBuffer!.writeBuffer(commands) }
-        if policy == .always { try file.synchronize() }
+        guard policy == .always else { return }
+        if defersSync {
+            needsSync = true
+        } else {
+            try file.synchronize()
+        }
+    }
+
+    /// The group commit's one fsync for everything appended this turn.
+    public func synchronizeIfNeeded() throws(IOError) {
+        guard needsSync else { return }
+        needsSync = false
+        try file.synchronize()
     }
 
     /// Once a second under `everysec`: asks the background thread to fsync. Called from the server's
