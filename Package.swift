@@ -23,12 +23,15 @@ let package = Package(
         .target(name: "RESP", dependencies: ["Core", "Reactor"]),
         // Counters, gauges, histograms, Prometheus text exposition, process metrics.
         .target(name: "Metrics", dependencies: ["Core"]),
+        // JSON: a strict parser keeping member order, values, and rendering. Pure.
+        .target(name: "JSON", dependencies: ["Core"]),
         // stack.json: decoding, layering, interpolation, validation, instance resolution. Pure.
-        .target(name: "Manifest", dependencies: ["Core"]),
+        .target(name: "Manifest", dependencies: ["Core", "JSON"]),
         // The supervisor: lifecycle, health and dependency state machines, and the runtime that drives them.
-        .target(name: "Supervisor", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Metrics", "CShims"]),
+        .target(
+            name: "Supervisor", dependencies: ["Core", "Reactor", "HTTP", "JSON", "Manifest", "Metrics", "CShims"]),
         // `stack`: the CLI (one type per subcommand) and, as `stack supervise`, the supervisor daemon.
-        .executableTarget(name: "stack", dependencies: ["Core", "Reactor", "HTTP", "Manifest", "Supervisor"]),
+        .executableTarget(name: "stack", dependencies: ["Core", "Reactor", "HTTP", "JSON", "Manifest", "Supervisor"]),
         // The supervisor daemon `stack up` starts: no Foundation, so its memory stays small.
         .executableTarget(name: "stackd", dependencies: ["Core", "Reactor", "Supervisor"]),
         // A test program for the supervisor's black-box tests: crashes, hangs, ignores SIGTERM on command.
@@ -45,7 +48,8 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP"]),
         .testTarget(name: "RESPTests", dependencies: ["Core", "Reactor", "RESP"]),
         .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
-        .testTarget(name: "ManifestTests", dependencies: ["Core", "Manifest"]),
+        .testTarget(name: "ManifestTests", dependencies: ["Core", "Manifest", "JSON"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).

@@ -1,3 +1,5 @@
+import JSON
+
 /// A `{{service.attribute}}` reference in a `command` argument or `environment` value, filled in per
 /// instance by `StackSpec.resolveInstances` once every instance has its address.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// Compose-style `${VAR}` interpolation of manifest strings.
 ///
 /// - `${VAR}`: the value of `VAR`; unset is a problem naming the variable.

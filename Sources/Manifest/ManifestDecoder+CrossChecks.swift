@@ -1,3 +1,5 @@
+import JSON
+
 extension ManifestDecoder {
     /// Checks that span services: dependency cycles, `healthy` dependencies on services without a health
     /// check, `{{…}}` references, and whether the subnet holds every instance.

@@ -1,4 +1,5 @@
 import Core
+import JSON
 
 extension ManifestDecoder {
     static let serviceFields = [

@@ -1,3 +1,5 @@
+import JSON
+
 extension ManifestDecoder {
     /// The top-level fields of a manifest.
     static let stackFields = ["name", "network", "env_file", "secrets", "services"]

@@ -1,4 +1,5 @@
 import Core
+import JSON
 
 /// Turns the merged, interpolated tree into model values, applying defaults and collecting a problem for
 /// every wrong type, unknown field or out-of-range value instead of stopping at the first.

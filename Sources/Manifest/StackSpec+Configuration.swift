@@ -1,3 +1,5 @@
+import JSON
+
 extension StackSpec {
     /// What replaces a secret in `stack config` output.
     public static let mask = "********"

@@ -1,3 +1,5 @@
+import JSON
+
 extension StackSpec {
     /// Every instance of every service, in manifest order then by index, with addresses from `allocator`
     /// and `{{…}}` references and `STACK_*` variables filled in.

@@ -1,3 +1,5 @@
+import JSON
+
 /// Builds a `StackSpec` from manifest layers: decode each file, merge them, interpolate, apply defaults,
 /// validate everything (collecting every problem), freeze.
 ///

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import JSON
 import Manifest
 import Reactor
 import Supervisor

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import HTTP
+import JSON
 import Manifest
 import Reactor
 import Supervisor

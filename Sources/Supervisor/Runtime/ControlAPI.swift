@@ -1,5 +1,6 @@
 import Core
 import HTTP
+import JSON
 import Manifest
 import Reactor
 

@@ -1,4 +1,5 @@
 import Core
+import JSON
 import Manifest
 
 /// The discovery file's content (`.stack/run/endpoints.json`, see docs/control-api.md).

@@ -1,4 +1,5 @@
 import Core
+import JSON
 import Manifest
 
 /// What happened to the stack's instances, for `stack events`, `stack ps` and the metrics: a bounded

@@ -1,6 +1,7 @@
 import CShims
 import Core
 import HTTP
+import JSON
 import Manifest
 import Metrics
 import Reactor

@@ -14,7 +14,7 @@ public enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 
     /// How a value is named in "expected ..., got ..." problems: the kind, and the value for scalars.
-    var summary: String {
+    public var summary: String {
         switch self {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
@@ -27,7 +27,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// `value` as a JSON string literal, escapes included.
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

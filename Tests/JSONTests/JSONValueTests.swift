@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Manifest
+@testable import JSON
 
 @Suite struct JSONValueTests {
     private func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Manifest
+@testable import JSON
 
 @Suite struct JSONParserTests {
     @Test("objects keep their members in document order")

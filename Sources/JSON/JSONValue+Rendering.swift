@@ -26,7 +26,7 @@ extension JSONValue {
     }
 
     /// Whether the value is neither an array nor an object.
-    var isScalar: Bool {
+    public var isScalar: Bool {
         switch self {
         case .array, .object: return false
         case .null, .bool, .integer, .double, .string: return true

@@ -2,17 +2,17 @@
 /// column of the first syntax error.
 ///
 /// Limits: nesting deeper than `maximumDepth` is an error, so a hostile file cannot exhaust the stack.
-struct JSONParser {
+public struct JSONParser {
     /// Why the bytes are not JSON, and where: line and column are 1-based, the column counts bytes.
-    struct SyntaxError: Error, Equatable, CustomStringConvertible {
-        var reason: String
-        var line: Int
-        var column: Int
+    public struct SyntaxError: Error, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var line: Int
+        public var column: Int
 
-        var description: String { "\(reason) at line \(line), column \(column)" }
+        public var description: String { "\(reason) at line \(line), column \(column)" }
     }
 
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var index = 0
@@ -21,7 +21,7 @@ struct JSONParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON document; anything but whitespace after it is an error.
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         // A UTF-8 byte order mark is tolerated, as editors on some systems write one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
