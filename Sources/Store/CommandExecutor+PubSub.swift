@@ -11,41 +11,17 @@ import RESP
 extension CommandExecutor {
     static var pubSubCommands: [CommandSpec] {
         [
-            CommandSpec("subscribe", arity: -2, flags: [.pubsub, .noscript, .loading, .stale]) { executor, request in
-                for index in 1..<request.count {
-                    let channel = request.key(at: index)
-                    _ = executor.pubSub.subscribe(request.client, to: channel)
-                    request.replySubscription("subscribe", channel)
-                }
+            CommandSpec("subscribe", arity: -2, flags: [.pubsub, .noscript, .loading, .stale]) {
+                $0.subscribe(&$1, toPatterns: false)
             },
             CommandSpec("unsubscribe", arity: -1, flags: [.pubsub, .noscript, .loading, .stale]) {
-                executor, request in
-                let client = request.client
-                let channels =
-                    request.count > 1 ? (1..<request.count).map { request.key(at: $0) } : client.subscribedChannels
-                if channels.isEmpty { return request.replySubscription("unsubscribe", nil) }
-                for channel in channels {
-                    _ = executor.pubSub.unsubscribe(client, from: channel)
-                    request.replySubscription("unsubscribe", channel)
-                }
+                $0.unsubscribe(&$1, fromPatterns: false)
             },
-            CommandSpec("psubscribe", arity: -2, flags: [.pubsub, .noscript, .loading, .stale]) { executor, request in
-                for index in 1..<request.count {
-                    let pattern = request.key(at: index)
-                    _ = executor.pubSub.subscribe(request.client, toPattern: pattern)
-                    request.replySubscription("psubscribe", pattern)
-                }
+            CommandSpec("psubscribe", arity: -2, flags: [.pubsub, .noscript, .loading, .stale]) {
+                $0.subscribe(&$1, toPatterns: true)
             },
             CommandSpec("punsubscribe", arity: -1, flags: [.pubsub, .noscript, .loading, .stale]) {
-                executor, request in
-                let client = request.client
-                let patterns =
-                    request.count > 1 ? (1..<request.count).map { request.key(at: $0) } : client.subscribedPatterns
-                if patterns.isEmpty { return request.replySubscription("punsubscribe", nil) }
-                for pattern in patterns {
-                    _ = executor.pubSub.unsubscribe(client, fromPattern: pattern)
-                    request.replySubscription("punsubscribe", pattern)
-                }
+                $0.unsubscribe(&$1, fromPatterns: true)
             },
             CommandSpec("publish", arity: 3, flags: [.pubsub, .loading, .stale, .fast]) { executor, request in
                 let receivers = executor.publish(request.key(at: 1), request.bytes(at: 2), from: &request)
@@ -141,6 +117,40 @@ extension CommandExecutor {
             request.replyError(StoreReplies.unknownSubcommand(request.string(at: 1), of: "pubsub"))
         }
     }
+
+    /// (P)SUBSCRIBE: one confirmation per channel or pattern, already subscribed ones included.
+    func subscribe(_ request: inout CommandRequest, toPatterns: Bool) {
+        for index in 1..<request.count {
+            let name = request.key(at: index)
+            if toPatterns {
+                _ = pubSub.subscribe(request.client, toPattern: name)
+            } else {
+                _ = pubSub.subscribe(request.client, to: name)
+            }
+            request.replySubscription(toPatterns ? "psubscribe" : "subscribe", name)
+        }
+    }
+
+    /// (P)UNSUBSCRIBE: the named channels or patterns, or all of the client's; a confirmation each (one
+    /// with a null name when there were none).
+    func unsubscribe(_ request: inout CommandRequest, fromPatterns: Bool) {
+        let client = request.client
+        let kind = fromPatterns ? "punsubscribe" : "unsubscribe"
+        let names =
+            request.count > 1
+            ? (1..<request.count).map { request.key(at: $0) }
+            : (fromPatterns ? client.subscribedPatterns : client.subscribedChannels)
+        if names.isEmpty { return request.replySubscription(kind, nil) }
+        for name in names {
+            if fromPatterns {
+                _ = pubSub.unsubscribe(client, fromPattern: name)
+            } else {
+                _ = pubSub.unsubscribe(client, from: name)
+            }
+            request.replySubscription(kind, name)
+        }
+    }
+
 }
 
 /// A message encoded at most once per protocol, for every subscriber that speaks it.
@@ -173,4 +183,5 @@ extension CommandRequest {
         }
         replyInteger(client.subscribedChannels.count + client.subscribedPatterns.count)
     }
+
 }
