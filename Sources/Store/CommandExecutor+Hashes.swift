@@ -77,22 +77,22 @@ extension CommandExecutor {
 
     /// Runs `body` on the hash at `key` in place, creating it when missing; nil when the key holds another type.
     func modifyHash<R>(_ key: StoreKey, _ body: (inout [StoreKey: [UInt8]]) -> R) -> R? {
-        switch keyspace.lookupForWrite(key, now: now) {
-        case .none:
+        let access = keyspace.modifyExisting(key, now: now) { value -> R? in
+            guard case .hash(var fields) = value else { return nil }
+            value = .integer(0)  // release the stored reference so `fields` is mutated without a copy
+            defer { value = .hash(fields) }
+            return body(&fields)
+        }
+        switch access {
+        case .missing:
             var fields: [StoreKey: [UInt8]] = [:]
             let result = body(&fields)
             if !fields.isEmpty { keyspace.set(key, .hash(fields)) }
             return result
-        case .some(.hash):
-            return keyspace.update(key) { value -> R? in
-                guard case .hash(var fields) = value else { return nil }
-                value = .string([])  // release the stored reference so `fields` is mutated without a copy
-                let result = body(&fields)
-                value = .hash(fields)
-                return result
-            } ?? nil
-        case .some:
+        case .wrongType:
             return nil
+        case .done(let result):
+            return result
         }
     }
 

@@ -81,30 +81,28 @@ extension CommandExecutor {
     /// Runs `body` on the list at `key` in place, creating it when missing and `create`; a list left
     /// empty is deleted, as Redis never keeps an empty list.
     func modifyList<R>(_ key: StoreKey, create: Bool, _ body: (inout StoreList) -> R) -> CollectionAccess<R> {
-        switch keyspace.lookupForWrite(key, now: now) {
-        case .none:
+        var emptied = false
+        let access = keyspace.modifyExisting(key, now: now) { value -> R? in
+            guard case .list(var list) = value else { return nil }
+            value = .integer(0)  // release the stored reference so `list` is mutated without a copy
+            defer { value = .list(list) }
+            let result = body(&list)
+            emptied = list.isEmpty
+            return result
+        }
+        switch access {
+        case .missing:
             guard create else { return .missing }
             var list = StoreList()
             let result = body(&list)
             if !list.isEmpty { keyspace.set(key, .list(list)) }
             return .done(result)
-        case .some(.list):
-            break
-        case .some:
+        case .wrongType:
             return .wrongType
+        case .done:
+            if emptied { keyspace.remove(key) }
+            return access
         }
-        var emptied = false
-        let result = keyspace.update(key) { value -> R? in
-            guard case .list(var list) = value else { return nil }
-            value = .integer(0)  // release the stored reference so `list` is mutated without a copy
-            let result = body(&list)
-            emptied = list.isEmpty
-            value = .list(list)
-            return result
-        }
-        guard let result, let result else { return .wrongType }
-        if emptied { keyspace.remove(key) }
-        return .done(result)
     }
 
     func push(_ request: inout CommandRequest, atHead: Bool, onlyIfExists: Bool) {

@@ -187,9 +187,10 @@ public final class CommandExecutor {
     public func execute(_ request: inout CommandRequest) {
         let command = request.command
         guard command.count > 0 else { return }
-        guard let spec = command.withUnsafeBytes(at: 0, { table.spec(named: $0) }) else {
+        guard let position = command.withUnsafeBytes(at: 0, { table.position(named: $0) }) else {
             return reject(&request, Self.unknownCommandMessage(command))
         }
+        let spec = table[position]
         guard spec.accepts(argumentCount: command.count) else {
             return reject(&request, StoreReplies.wrongArity(spec.name))
         }

@@ -88,6 +88,24 @@ public struct Keyspace {
         return entries.modify(at: position, body)
     }
 
+    /// Runs `body` on the value of an existing `key` in place, keeping its time to live; an expired key is
+    /// removed first and counts as missing. `body` returns nil when the value is not of the type it works
+    /// on: nothing then counts as a change (no `dirty`, no WATCH invalidation).
+    ///
+    /// One probe of the table, where `lookupForWrite` then `update` take two, and no copy of the value
+    /// is alive while `body` runs, so the hash or list inside is changed without copy-on-write.
+    mutating func modifyExisting<R>(
+        _ key: StoreKey, now: Int64, _ body: (inout StoreValue) -> R?
+    ) -> CollectionAccess<R> {
+        guard let position = entries.position(of: key) else { return .missing }
+        if !expires.isEmpty, expireIfNeeded(key, now: now) { return .missing }
+        entries.recordAccess(at: position)
+        guard let result = entries.modify(at: position, body) else { return .wrongType }
+        touch(key)
+        dirty &+= 1
+        return .done(result)
+    }
+
     /// Removes `key` and its time to live; returns whether it existed.
     @discardableResult
     public mutating func remove(_ key: StoreKey) -> Bool {

@@ -82,6 +82,24 @@ public struct StoreKey: Hashable, Sendable {
     static func lowercase(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
 }
 
+extension StoreKey {
+    /// Three `Hasher` calls for an inline key, where the synthesized conformance made five (the case, three
+    /// words and the length): each call is an out-of-line SipHash step, and every keyspace and hash-field
+    /// lookup hashes a key. Consistent with `==`: equal keys have the same storage, and an inline key's
+    /// length fits in the top byte of its third word, which its 23 bytes leave free.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .inline(let first, let second, let third, let count):
+            hasher.combine(first)
+            hasher.combine(second)
+            hasher.combine(third | UInt64(count) << 56)
+        case .heap(let bytes):
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+}
+
 extension StoreKey: ExpressibleByStringLiteral {
     /// A key from a literal (command names in the table, tests).
     public init(stringLiteral value: String) { self.init(value) }
