@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "benchserver", targets: ["benchserver"]),
         .executable(name: "store", targets: ["store"]),
+        .executable(name: "api", targets: ["api"]),
     ],
     targets: [
         // The only target that sees system headers Glibc's Swift module does not expose.
@@ -57,6 +58,10 @@ let package = Package(
             swiftSettings: dataPlaneSettings),
         // `store`: a redis-server-like executable (config file, --name value overrides, /metrics).
         .executableTarget(name: "store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics", "Store"]),
+        // The shop's REST API: validation, documents and errors (pure), store gateway and routes over HTTP and RESP.
+        .target(name: "ShopAPI", dependencies: ["Core", "Reactor", "HTTP", "RESP", "JSON", "Metrics"]),
+        // `api`: parses its configuration and runs one ShopServer.
+        .executableTarget(name: "api", dependencies: ["Core", "Reactor", "ShopAPI"]),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "ReactorTests", dependencies: ["Core", "Reactor"]),
@@ -67,6 +72,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
+        .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
     ],

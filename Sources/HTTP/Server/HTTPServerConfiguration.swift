@@ -17,11 +17,17 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxConnectionsPerLoop: Int
     /// The `Server` header value, or nil for none.
     public var serverName: String?
+    /// Builds the answers the server gives by itself (404 and 405 from the router, 408, the decoder's 4xx):
+    /// a service with its own error shape sets this. Called on the loop thread.
+    public var errorResponse: @Sendable (HTTPResponseStatus, String) -> HTTPResponse
 
     public init(
         address: SocketAddress, loopCount: Int = EventLoopGroup.coreCount, limits: HTTPDecoderLimits = .default,
         headerTimeout: TimeAmount = .seconds(10 as Int64), idleTimeout: TimeAmount = .seconds(75 as Int64),
-        maxConnectionsPerLoop: Int = 16_384, serverName: String? = "evergreen"
+        maxConnectionsPerLoop: Int = 16_384, serverName: String? = "evergreen",
+        errorResponse: @escaping @Sendable (HTTPResponseStatus, String) -> HTTPResponse = {
+            HTTPResponse.error($0, message: $1)
+        }
     ) {
         self.address = address
         self.loopCount = loopCount
@@ -30,5 +36,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxConnectionsPerLoop = maxConnectionsPerLoop
         self.serverName = serverName
+        self.errorResponse = errorResponse
     }
 }

@@ -152,11 +152,12 @@ final class HTTPServerConnection: ConnectionHandler {
                 remoteAddress: connection.remoteAddress)
             handler(request, responder)
         case .methodNotAllowed(let allowed):
-            var response = HTTPResponse.error(.methodNotAllowed, message: "method \(head.method) not allowed")
+            var response = shared.configuration.errorResponse(
+                .methodNotAllowed, "method \(head.method) not allowed")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             responder.respond(response)
         case .notFound:
-            responder.respond(.error(.notFound, message: "no route for \(head.path)"))
+            responder.respond(shared.configuration.errorResponse(.notFound, "no route for \(head.path)"))
         }
     }
 
@@ -182,7 +183,7 @@ final class HTTPServerConnection: ConnectionHandler {
     private func fail(_ status: HTTPResponseStatus, message: String) {
         state = .awaitingResponse(keepAlive: false)
         isHTTP10Request = false
-        send(.error(status, message: message), omitBody: false)
+        send(shared.configuration.errorResponse(status, message), omitBody: false)
     }
 
     /// Writes the answer to the current request; continues with pipelined requests or closes.
@@ -238,7 +239,7 @@ final class HTTPServerConnection: ConnectionHandler {
             connection.close()
         case .idle, .readingBody:
             state = .awaitingResponse(keepAlive: false)
-            send(.error(.requestTimeout, message: "request not received in time"), omitBody: false)
+            send(shared.configuration.errorResponse(.requestTimeout, "request not received in time"), omitBody: false)
         case .awaitingResponse, .streaming, .closing:
             break
         }

@@ -1,0 +1,131 @@
+import Core
+import Reactor
+
+/// How `api` runs: where it listens, which store master it uses, and its limits. Built from the
+/// environment the supervisor sets, then the command line, by `APIConfiguration.parse`. Pure (no I/O).
+public struct APIConfiguration: Sendable, Equatable {
+    /// Where the HTTP server listens (loopback only). `STACK_ADDRESS`/`STACK_PORT`, `--bind`/`--port`.
+    public var address: SocketAddress
+    /// The store master (loopback only). `STORE_MASTER` (`host:port`), `--store`.
+    public var storeAddress: SocketAddress
+    /// The store's password, or nil for none. `STORE_PASSWORD`. Never logged.
+    public var storePassword: String?
+    /// Event loops of the HTTP server, each with its own store connection. `API_THREADS`, `--threads`.
+    public var loopCount: Int
+    /// How long a store call (and a connection attempt) may take before the request is answered 503.
+    public var storeTimeout: TimeAmount
+    /// Largest request body; larger ones are answered 413.
+    public var maxBodySize: Int
+    /// Lowest level logged. `LOG_LEVEL`, `--log-level`.
+    public var logLevel: Logger.Level
+
+    /// The defaults: 127.0.0.1:8000, store 127.0.0.1:6379 without a password, one loop per core.
+    public init(
+        address: SocketAddress = .ipv4(address: 0x7F00_0001, port: 8000),
+        storeAddress: SocketAddress = .ipv4(address: 0x7F00_0001, port: 6379), storePassword: String? = nil,
+        loopCount: Int = EventLoopGroup.coreCount, storeTimeout: TimeAmount = .seconds(1 as Int64),
+        maxBodySize: Int = 64 * 1024, logLevel: Logger.Level = .info
+    ) {
+        self.address = address
+        self.storeAddress = storeAddress
+        self.storePassword = storePassword
+        self.loopCount = loopCount
+        self.storeTimeout = storeTimeout
+        self.maxBodySize = maxBodySize
+        self.logLevel = logLevel
+    }
+
+    /// Why a configuration was refused: the variable or flag, and what is wrong with its value.
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The environment variable or flag (`STACK_PORT`, `--store`).
+        public var source: String
+        /// What is wrong.
+        public var reason: String
+
+        public var description: String { "\(source): \(reason)" }
+    }
+
+    /// The configuration from `environment` (`STACK_ADDRESS`, `STACK_PORT`, `STORE_MASTER`, `STORE_PASSWORD`,
+    /// `API_THREADS`, `LOG_LEVEL`) overridden by `arguments` (`--bind`, `--port`, `--store`, `--threads`,
+    /// `--log-level`). Throws the first problem, naming the variable or flag. `-h`/`--help` are the caller's.
+    public static func parse(environment: [String: String], arguments: [String]) throws(Problem) -> APIConfiguration {
+        var host = "127.0.0.1"
+        var hostSource = "default"
+        var port = 8000
+        var configuration = APIConfiguration()
+        func value(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        if let address = value("STACK_ADDRESS") {
+            host = address
+            hostSource = "STACK_ADDRESS"
+        }
+        if let text = value("STACK_PORT") { port = try parsePort(text, source: "STACK_PORT") }
+        if let text = value("STORE_MASTER") {
+            configuration.storeAddress = try parseStore(text, source: "STORE_MASTER")
+        }
+        configuration.storePassword = value("STORE_PASSWORD")
+        if let text = value("API_THREADS") { configuration.loopCount = try parseThreads(text, source: "API_THREADS") }
+        if let text = value("LOG_LEVEL") { configuration.logLevel = try parseLevel(text, source: "LOG_LEVEL") }
+
+        var index = 0
+        while index < arguments.count {
+            let flag = arguments[index]
+            guard ["--bind", "--port", "--store", "--threads", "--log-level"].contains(flag) else {
+                throw Problem(source: flag, reason: "unknown option")
+            }
+            guard index + 1 < arguments.count else { throw Problem(source: flag, reason: "missing value") }
+            let text = arguments[index + 1]
+            switch flag {
+            case "--bind":
+                host = text
+                hostSource = "--bind"
+            case "--port": port = try parsePort(text, source: flag)
+            case "--store": configuration.storeAddress = try parseStore(text, source: flag)
+            case "--threads": configuration.loopCount = try parseThreads(text, source: flag)
+            default: configuration.logLevel = try parseLevel(text, source: flag)
+            }
+            index += 2
+        }
+        guard let address = SocketAddress(host: host, port: port) else {
+            throw Problem(source: hostSource, reason: "expected an IPv4 address, got '\(host)'")
+        }
+        guard address.isLoopback else {
+            throw Problem(source: hostSource, reason: "expected a loopback address (127.0.0.0/8), got '\(host)'")
+        }
+        configuration.address = address
+        return configuration
+    }
+
+    private static func parsePort(_ text: String, source: String) throws(Problem) -> Int {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw Problem(source: source, reason: "expected a port from 0 to 65535, got '\(text)'")
+        }
+        return port
+    }
+
+    private static func parseStore(_ text: String, source: String) throws(Problem) -> SocketAddress {
+        guard !text.contains("/"), let address = SocketAddress(text), address.port != 0 else {
+            throw Problem(source: source, reason: "expected <host>:<port> with an IPv4 host, got '\(text)'")
+        }
+        guard address.isLoopback else {
+            throw Problem(source: source, reason: "expected a loopback address (127.0.0.0/8), got '\(text)'")
+        }
+        return address
+    }
+
+    private static func parseThreads(_ text: String, source: String) throws(Problem) -> Int {
+        guard let count = Int(text), (1...256).contains(count) else {
+            throw Problem(source: source, reason: "expected a number of event loops from 1 to 256, got '\(text)'")
+        }
+        return count
+    }
+
+    private static func parseLevel(_ text: String, source: String) throws(Problem) -> Logger.Level {
+        guard let level = Logger.Level(name: text) else {
+            throw Problem(source: source, reason: "expected debug, info, warn or error, got '\(text)'")
+        }
+        return level
+    }
+}

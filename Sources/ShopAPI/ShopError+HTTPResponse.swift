@@ -1,0 +1,11 @@
+import Core
+import HTTP
+
+extension ShopError {
+    /// The error as an HTTP response; a 503 says `Retry-After: 1`.
+    public var response: HTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if status == 503 { headers.add(name: "Retry-After", value: "1") }
+        return HTTPResponse(status: HTTPResponseStatus(code: status), headers: headers, body: ByteBuffer(string: json))
+    }
+}

@@ -1,0 +1,25 @@
+import Metrics
+
+/// The API's metric families, registered once in the server's registry and shared by every loop.
+///
+/// `http_request_duration_seconds{method,route,code}` is labelled by the route template (`/product`), never
+/// the raw URL, so a client cannot grow the exposition by varying query strings or ids.
+final class ShopMetrics: Sendable {
+    let registry: MetricsRegistry
+    let durations: HistogramFamily
+    let inFlight: Gauge
+    let storeErrors: Counter
+
+    /// Registers the families in `registry`.
+    init(registry: MetricsRegistry) {
+        self.registry = registry
+        durations = registry.histogram(
+            name: "http_request_duration_seconds", help: "Time from a request's head to its answer, in seconds.",
+            labelNames: ["method", "route", "code"],
+            buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        inFlight = registry.gauge(name: "http_requests_in_flight", help: "Requests received and not yet answered.")
+        storeErrors = registry.counter(
+            name: "shop_store_errors_total",
+            help: "Store calls that failed: no connection, a timeout, a dropped connection or an error reply.")
+    }
+}

@@ -1,0 +1,93 @@
+import Core
+import HTTP
+import Metrics
+import Reactor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The shop's REST API: an HTTP server whose handlers reach the store master through one pipelined
+/// connection per event loop.
+///
+/// ```swift
+/// let server = try ShopServer(configuration: configuration, logger: logger)
+/// let address = try await server.start()
+/// await server.waitForSignal([SIGTERM, SIGINT])
+/// await server.shutdown()
+/// ```
+public final class ShopServer: Sendable {
+    /// The configuration it runs with.
+    public let configuration: APIConfiguration
+    /// Its metrics, exposed on `/metrics`.
+    public let registry: MetricsRegistry
+    private let http: HTTPServer
+
+    /// Builds the routes and the HTTP server; nothing listens or connects until `start()`.
+    public init(
+        configuration: APIConfiguration, logger: Logger, authorization: WriteAuthorization = WriteAuthorization()
+    ) throws {
+        self.configuration = configuration
+        let registry = MetricsRegistry()
+        self.registry = registry
+        let metrics = ShopMetrics(registry: registry)
+        let contexts = LoopContexts()
+        var router = ShopRouter(contexts: contexts)
+        ServiceRoutes.register(in: &router, registry: registry)
+        ClassicUserRoutes.register(in: &router, authorization: authorization)
+        ClassicProductRoutes.register(in: &router, authorization: authorization)
+        let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
+        http = try HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: configuration.address, loopCount: configuration.loopCount, limits: limits,
+                serverName: nil,
+                errorResponse: { status, message in ShopError.server(status: status.code, message: message).response }),
+            router: router.router)
+        let loops = http.group.loops
+        contexts.install(
+            loops.map { loop in
+                let store = StoreGateway(
+                    loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
+                    timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                return LoopContext(loop: loop, store: store, metrics: metrics, logger: logger)
+            })
+        ProcessMetrics.register(in: registry)
+        registry.addCollector {
+            for loop in loops { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
+        }
+    }
+
+    /// Starts listening; returns the bound address (with the real port when 0 was asked for).
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        try await http.start()
+    }
+
+    /// Returns when one of `signals` arrives (they must be blocked in every thread: `SignalWatcher.block`
+    /// at the top of `main`). Call once.
+    public func waitForSignal(_ signals: [Int32]) async -> Int32 {
+        let loop = http.group.loops[0]
+        return await withCheckedContinuation { continuation in
+            loop.execute {
+                var watcher: SignalWatcher?
+                var isResumed = false
+                do {
+                    watcher = try SignalWatcher(loop: loop, signals: signals) { signal in
+                        guard !isResumed else { return }
+                        isResumed = true
+                        // The watcher stays registered: a second signal during the drain is read and ignored.
+                        _ = watcher
+                        continuation.resume(returning: signal)
+                    }
+                } catch {
+                    continuation.resume(returning: 0)
+                }
+            }
+        }
+    }
+
+    /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then stops the loops.
+    public func shutdown(gracePeriod: TimeAmount = .seconds(5 as Int64)) async {
+        await http.shutdown(gracePeriod: gracePeriod)
+    }
+}

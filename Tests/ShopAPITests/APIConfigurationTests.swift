@@ -1,0 +1,62 @@
+import Reactor
+import Testing
+
+@testable import ShopAPI
+
+@Suite struct APIConfigurationTests {
+    @Test("with nothing set it listens on 127.0.0.1:8000 and uses the store at 127.0.0.1:6379")
+    func defaults() throws {
+        let configuration = try APIConfiguration.parse(environment: [:], arguments: [])
+        #expect(configuration.address == SocketAddress("127.0.0.1:8000"))
+        #expect(configuration.storeAddress == SocketAddress("127.0.0.1:6379"))
+        #expect(configuration.storePassword == nil)
+    }
+
+    @Test("the supervisor's environment sets the address, port, store master and password")
+    func environment() throws {
+        let configuration = try APIConfiguration.parse(
+            environment: [
+                "STACK_ADDRESS": "127.20.0.9", "STACK_PORT": "8001", "STORE_MASTER": "127.20.0.2:6379",
+                "STORE_PASSWORD": "s3cret", "API_THREADS": "3", "LOG_LEVEL": "debug",
+            ], arguments: [])
+        #expect(configuration.address == SocketAddress("127.20.0.9:8001"))
+        #expect(configuration.storeAddress == SocketAddress("127.20.0.2:6379"))
+        #expect(configuration.storePassword == "s3cret")
+        #expect(configuration.loopCount == 3 && configuration.logLevel == .debug)
+    }
+
+    @Test("flags override the environment")
+    func flags() throws {
+        let configuration = try APIConfiguration.parse(
+            environment: ["STACK_PORT": "8001", "STORE_MASTER": "127.20.0.2:6379"],
+            arguments: ["--port", "0", "--bind", "127.0.80.2", "--store", "127.0.80.1:6390", "--threads", "1"])
+        #expect(configuration.address == SocketAddress("127.0.80.2:0"))
+        #expect(configuration.storeAddress == SocketAddress("127.0.80.1:6390"))
+        #expect(configuration.loopCount == 1)
+    }
+
+    @Test("a bad value is refused naming the variable or flag it came from")
+    func problems() {
+        let cases: [([String: String], [String], String)] = [
+            (["STACK_PORT": "80000"], [], "STACK_PORT"),
+            (["STACK_PORT": "http"], [], "STACK_PORT"),
+            (["STORE_MASTER": "localhost:6379"], [], "STORE_MASTER"),
+            (["STORE_MASTER": "10.0.0.1:6379"], [], "STORE_MASTER"),
+            (["STORE_MASTER": "127.0.0.1"], [], "STORE_MASTER"),
+            (["STACK_ADDRESS": "0.0.0.0"], [], "STACK_ADDRESS"),
+            (["LOG_LEVEL": "loud"], [], "LOG_LEVEL"),
+            ([:], ["--bind", "192.168.1.1"], "--bind"),
+            ([:], ["--store"], "--store"),
+            ([:], ["--threads", "0"], "--threads"),
+            ([:], ["--frobnicate", "1"], "--frobnicate"),
+        ]
+        for (environment, arguments, source) in cases {
+            do {
+                _ = try APIConfiguration.parse(environment: environment, arguments: arguments)
+                Issue.record("accepted \(environment) \(arguments)")
+            } catch {
+                #expect(error.source == source, "\(error)")
+            }
+        }
+    }
+}
