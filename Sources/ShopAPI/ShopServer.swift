@@ -34,8 +34,8 @@ public final class ShopServer: Sendable {
         let contexts = LoopContexts()
         var router = ShopRouter(contexts: contexts)
         ServiceRoutes.register(in: &router, registry: registry)
-        ClassicUserRoutes.register(in: &router, authorization: authorization)
-        ClassicProductRoutes.register(in: &router, authorization: authorization)
+        ClassicRoutes<User>.register(in: &router, authorization: authorization)
+        ClassicRoutes<Product>.register(in: &router, authorization: authorization)
         let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
         http = try HTTPServer(
             configuration: HTTPServerConfiguration(
