@@ -71,3 +71,21 @@ import Testing
         #expect(store.run("CONFIG", "SET", "port", "1").hasPrefix("-ERR CONFIG SET failed"))
     }
 }
+
+@Suite struct CommandStatisticsTests {
+    @Test("INFO commandstats counts calls per command, is left out of the default INFO, and CONFIG RESETSTAT zeroes it")
+    func commandStats() {
+        let store = StoreHarness()
+        store.run("SET", "a", "1")
+        store.run("GET", "a")
+        store.run("GET", "a")
+        let stats = store.run("INFO", "commandstats")
+        #expect(stats.contains("cmdstat_get:calls=2,"))
+        #expect(stats.contains("cmdstat_set:calls=1,"))
+        #expect(!stats.contains("cmdstat_hset"))
+        #expect(!store.run("INFO").contains("Commandstats"))
+        #expect(store.run("INFO", "all").contains("cmdstat_get:calls=2,"))
+        store.run("CONFIG", "RESETSTAT")
+        #expect(!store.run("INFO", "commandstats").contains("cmdstat_get"))
+    }
+}
