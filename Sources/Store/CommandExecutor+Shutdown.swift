@@ -25,13 +25,14 @@ extension CommandExecutor {
         var noSave = false
         var abort = false
         var force = false
+        var skipsReplicaWait = false
         for index in 1..<max(1, request.count) {
             if request.argument(index, is: "NOSAVE") {
                 noSave = true
             } else if request.argument(index, is: "SAVE") {
                 save = true
             } else if request.argument(index, is: "NOW") {
-                continue  // A shutdown here never waits for lagging replicas: NOW is what we do anyway.
+                skipsReplicaWait = true
             } else if request.argument(index, is: "FORCE") {
                 force = true
             } else if request.argument(index, is: "ABORT") {
@@ -44,7 +45,9 @@ extension CommandExecutor {
         // A shutdown here never waits, so there is never one in progress to abort.
         if abort { return request.replyError("ERR No shutdown in progress.") }
         let mode: ShutdownSave = save ? .save : noSave ? .noSave : .configured
+        shutdownSkipsReplicaWait = skipsReplicaWait
         guard prepareForShutdown(mode) || force else {
+            isPausingWrites = false
             return request.replyError("ERR Errors trying to SHUTDOWN. Check logs.")
         }
         request.client.shouldClose = true
@@ -55,6 +58,8 @@ extension CommandExecutor {
     /// rules exist and NOSAVE was not given), and syncs the AOF. Returns false when the save failed: the
     /// caller then stays up, as Redis does, rather than lose data.
     public func prepareForShutdown(_ mode: ShutdownSave) -> Bool {
+        // From here on nothing new is acknowledged: what is saved (and what replicas catch up on) is final.
+        isPausingWrites = true
         killPersistenceChildren()
         if let appendOnlyLog {
             do {
@@ -72,7 +77,14 @@ extension CommandExecutor {
             return true
         } catch {
             logger.warning("error trying to save the DB, can't exit", ["error": "\(error)"])
+            isPausingWrites = false
             return false
         }
+    }
+
+    /// Whether every online replica acknowledged the whole stream (nothing to wait for at shutdown).
+    public var replicasCaughtUp: Bool {
+        let offset = replication.masterOffset
+        return replication.replicas.allSatisfy { $0.state != .online || $0.acknowledgedOffset >= offset }
     }
 }

@@ -90,6 +90,10 @@ public final class CommandExecutor {
     private var table = CommandTable([])
     /// What maxmemory is compared with: the heap's bytes in use (tests inject their own measure).
     public var heapBytesInUse: () -> Int = { HeapUsage.bytesInUse }
+    /// Set once a shutdown began: writes are refused, so what was saved and replicated is final.
+    public internal(set) var isPausingWrites = false
+    /// SHUTDOWN NOW: exit without waiting for replicas to catch up.
+    public internal(set) var shutdownSkipsReplicaWait = false
     /// Keys removed to stay under maxmemory (INFO evicted_keys).
     public internal(set) var evictedKeys = 0
     /// Calls per command, by `CommandSpec.index` (INFO commandstats, redis_commands_total).
@@ -208,6 +212,7 @@ public final class CommandExecutor {
         }
         if spec.flags.contains(.write) && !request.client.isMaster {
             if masterLink != nil { return reject(&request, StoreReplies.readOnlyReplica) }
+            if isPausingWrites { return reject(&request, "ERR the store is shutting down: writes are paused") }
             if configuration.minReplicasToWrite > 0 && goodReplicaCount < configuration.minReplicasToWrite {
                 return reject(&request, "NOREPLICAS Not enough good replicas to write.")
             }

@@ -9,7 +9,7 @@ extension StoreConfiguration {
         "metrics-port", "timeout", "tcp-keepalive", "appendfilename", "dbfilename", "auto-aof-rewrite-percentage",
         "auto-aof-rewrite-min-size", "aof-load-truncated", "rdbcompression", "rdbchecksum", "replicaof", "masterauth",
         "repl-backlog-size", "min-replicas-to-write", "min-replicas-max-lag", "replica-priority", "repl-timeout",
-        "repl-ping-replica-period", "replica-read-only",
+        "repl-ping-replica-period", "replica-read-only", "shutdown-timeout",
     ]
 
     /// The value of `name` as CONFIG GET shows it; the password is masked so it never leaves the process
@@ -42,6 +42,7 @@ extension StoreConfiguration {
         case "replica-priority": String(replicaPriority)
         case "repl-timeout": String(replTimeout)
         case "repl-ping-replica-period": String(replPingReplicaPeriod)
+        case "shutdown-timeout": String(shutdownTimeout)
         case "replica-read-only": "yes"
         case "databases": "1"
         case "hz": String(hz)
@@ -125,7 +126,7 @@ extension StoreConfiguration {
             guard let value = Self.parseMemory(text), value >= 1 else { return "argument must be a memory value" }
             replBacklogSize = value
         case "min-replicas-to-write", "min-replicas-max-lag", "replica-priority", "repl-timeout",
-            "repl-ping-replica-period":
+            "repl-ping-replica-period", "shutdown-timeout":
             guard let value = Int(text), value >= 0 else {
                 return "argument must be between 0 and 2147483647 inclusive"
             }
@@ -134,6 +135,7 @@ extension StoreConfiguration {
             case "min-replicas-max-lag": minReplicasMaxLag = value
             case "replica-priority": replicaPriority = value
             case "repl-timeout": replTimeout = max(1, value)
+            case "shutdown-timeout": shutdownTimeout = value
             default: replPingReplicaPeriod = max(1, value)
             }
         case "replica-read-only":

@@ -68,6 +68,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var replicaPriority = 100
     /// Seconds without anything from the other side before a replication link is dropped.
     public var replTimeout = 60
+    /// Seconds a shutting-down master waits for its replicas to acknowledge everything (shutdown-timeout).
+    public var shutdownTimeout = 10
     /// Seconds between PINGs the master sends down an idle stream.
     public var replPingReplicaPeriod = 10
 

@@ -28,6 +28,7 @@ public final class StoreServer: @unchecked Sendable {
     private var listener: Listener?
     private var expiryTimer: RepeatingTimer?
     private var signalWatcher: SignalWatcher?
+    private var shutdownTimer: LoopTimer?
     private let exit: @Sendable (Int32) -> Void
     /// The config file the server was started with, for CONFIG REWRITE.
     private let configurationFilePath: String?
@@ -132,6 +133,31 @@ public final class StoreServer: @unchecked Sendable {
     /// Stops accepting, closes every client and ends the process with status 0 (Redis's
     /// `prepareForShutdown` then `exit(0)`). Runs on the loop thread, from a command or a signal.
     private func shutdown() {
+        // Redis 7's graceful shutdown: writes are paused (prepareForShutdown), and the replicas get up to
+        // shutdown-timeout to acknowledge everything, so a planned stop of the master loses no write.
+        if let executor, !executor.shutdownSkipsReplicaWait, !executor.replicasCaughtUp {
+            let deadline = loop.now + .seconds(Int64(max(0, executor.configuration.shutdownTimeout)))
+            logger.info("waiting for replicas before shutting down", ["replicas": executor.replication.replicas.count])
+            executor.requestAcknowledgements()
+            waitForReplicas(until: deadline)
+            return
+        }
+        finishShutdown()
+    }
+
+    private func waitForReplicas(until deadline: Instant) {
+        shutdownTimer = loop.schedule(after: .milliseconds(10)) { [unowned self] in
+            guard let executor, !executor.replicasCaughtUp, self.loop.now < deadline else {
+                if let executor, !executor.replicasCaughtUp {
+                    self.logger.warning("replicas did not catch up before shutdown-timeout: exiting anyway")
+                }
+                return self.finishShutdown()
+            }
+            self.waitForReplicas(until: deadline)
+        }
+    }
+
+    private func finishShutdown() {
         listener?.close()
         expiryTimer?.cancel()
         if let executor {

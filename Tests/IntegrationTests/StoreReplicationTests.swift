@@ -64,6 +64,13 @@ import Testing
         #expect(try info("127.0.78.1", "connected_slaves") == "1")
         #expect(try info("127.0.78.1", "slave0")?.hasPrefix("ip=127.0.78.2,port=6379,state=online,offset=") == true)
         #expect(eventually { try info("127.0.78.2", "slave_repl_offset") == info("127.0.78.1", "master_repl_offset") })
+
+        // A graceful stop of the master waits for the replica's acknowledgement, then exits 0.
+        _ = try cli("127.0.78.1", "SET", "last", "write")
+        _ = try? cli("127.0.78.1", "SHUTDOWN", "NOSAVE")
+        #expect(eventually { !master.process.isRunning })
+        #expect(master.process.terminationStatus == 0)
+        #expect(try cli("127.0.78.2", "GET", "last") == "write")
     }
 
     @Test("WAIT returns the number of replicas that acknowledged the client's writes")

@@ -104,3 +104,23 @@ import Testing
         #expect(requests == [.save])
     }
 }
+
+@Suite struct ShutdownPauseTests {
+    @Test("Once SHUTDOWN began, writes are refused while reads still run; a failed save lifts the pause")
+    func pausesWrites() {
+        var configuration = StoreHarness.defaultConfiguration
+        configuration.dir = "/nonexistent-store-directory"
+        let store = StoreHarness(configuration: configuration)
+        store.run("SET", "a", "1")
+        #expect(store.run("SHUTDOWN", "SAVE").hasPrefix("-ERR Errors trying to SHUTDOWN"))
+        #expect(store.run("SET", "a", "2") == "+OK\r\n")
+        store.executor.shutdownHandler = { _, _ in }
+        let other = store.executor.openSession()
+        #expect(store.run(as: other, "SHUTDOWN", "NOSAVE", "NOW") == "")
+        #expect(store.executor.shutdownSkipsReplicaWait)
+        #expect(store.run("SET", "a", "3") == "-ERR the store is shutting down: writes are paused\r\n")
+        #expect(store.run("GET", "a") == "$1\r\n2\r\n")
+        // No replica attached: nothing to wait for.
+        #expect(store.executor.replicasCaughtUp)
+    }
+}
