@@ -140,7 +140,7 @@ func runBlocking(_ command: any Command) -> Int32 {
 switch parseCommandLine() {
 case .exit(let code):
     exit(code)
-case .run(let command, let name):
+case .run(let command, _):
     // Start from an empty mask, whatever the launcher's thread had blocked (a Swift program's pool
     // thread blocks nearly everything): the main thread is the one that takes Ctrl-C for `stack events`,
     // `stack logs -f` and a foreground `stack up`, as dispatch_main's empty mask used to.
