@@ -44,8 +44,8 @@ extension CommandExecutor {
                 guard Self.clientTypes.contains(type) else {
                     return request.replyError("ERR Unknown client type '\(request.string(at: index + 1))'")
                 }
-                // Every client is a normal or a pub/sub one until replication exists.
-                selected = selected.filter { Self.clientType(of: $0) == type }
+                let normalized = type == "replica" ? "slave" : type
+                selected = selected.filter { Self.clientType(of: $0) == normalized }
                 index += 2
             } else if request.argument(index, is: "ID") {
                 var ids: Set<Int> = []
@@ -118,7 +118,7 @@ extension CommandExecutor {
             if let id, client.id != id { return false }
             if let address, client.peer != address { return false }
             if let localAddress, client.localAddress != localAddress { return false }
-            if let type, type != Self.clientType(of: client) { return false }
+            if let type, (type == "replica" ? "slave" : type) != Self.clientType(of: client) { return false }
             return !(skipMe && client === request.client)
         }
         for target in targets { kill(target, by: request.client) }
@@ -137,7 +137,9 @@ extension CommandExecutor {
     }
 
     /// The type CLIENT LIST and CLIENT KILL filter on: `pubsub` while subscribed, else `normal`.
-    static func clientType(of client: ClientSession) -> String { client.isSubscribed ? "pubsub" : "normal" }
+    static func clientType(of client: ClientSession) -> String {
+        client.isReplica ? "slave" : client.isMaster ? "master" : client.isSubscribed ? "pubsub" : "normal"
+    }
 
     /// The client types CLIENT LIST and CLIENT KILL accept.
     static let clientTypes: Set<String> = ["normal", "master", "replica", "slave", "pubsub"]
@@ -145,7 +147,9 @@ extension CommandExecutor {
     /// One line of CLIENT LIST, in Redis 7.0's field order; what we do not track reads 0.
     func clientInfoLine(_ client: ClientSession) -> String {
         var flags = ""
-        // Redis's order: P, x, b, d, c.
+        // Redis's order: S (a replica of ours), M (our master), P, x, b, d, c.
+        if client.isReplica { flags += "S" }
+        if client.isMaster { flags += "M" }
         if client.isSubscribed { flags += "P" }
         if client.isInTransaction { flags += "x" }
         if client.isBlocked { flags += "b" }

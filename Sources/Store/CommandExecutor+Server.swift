@@ -123,10 +123,13 @@ extension CommandExecutor {
         switch name {
         case "server":
             lines = [
-                "# Server", "redis_version:\(Self.redisVersion)", "redis_mode:standalone", "os:Linux",
-                "arch_bits:64", "multiplexing_api:epoll", "process_id:\(getpid())", "tcp_port:\(boundPort)",
+                "# Server", "redis_version:\(Self.redisVersion)", "redis_git_sha1:00000000", "redis_git_dirty:0",
+                "redis_mode:standalone", "os:Linux",
+                "arch_bits:64", "multiplexing_api:epoll", "process_id:\(getpid())", "process_supervised:no",
+                "run_id:\(runID)", "tcp_port:\(boundPort)", "server_time_usec:\(clock() * 1000)",
                 "uptime_in_seconds:\(uptime)", "uptime_in_days:\(uptime / 86400)", "hz:\(configuration.hz)",
-                "executable:evergreen-store", "config_file:",
+                "configured_hz:\(configuration.hz)", "executable:evergreen-store",
+                "config_file:\(configurationFilePath ?? "")",
             ]
         case "clients":
             lines = [

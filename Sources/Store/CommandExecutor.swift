@@ -90,6 +90,9 @@ public final class CommandExecutor {
     private var table = CommandTable([])
     /// What maxmemory is compared with: the heap's bytes in use (tests inject their own measure).
     public var heapBytesInUse: () -> Int = { HeapUsage.bytesInUse }
+    /// This process's run id (INFO run_id): 40 random hex characters, new at every start, as Sentinel
+    /// uses it to tell a restarted instance from the same one.
+    public let runID = ReplicationID.make()
     /// Set once a shutdown began: writes are refused, so what was saved and replicated is final.
     public internal(set) var isPausingWrites = false
     /// SHUTDOWN NOW: exit without waiting for replicas to catch up.

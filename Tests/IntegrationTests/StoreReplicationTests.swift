@@ -65,6 +65,11 @@ import Testing
         #expect(try info("127.0.78.1", "slave0")?.hasPrefix("ip=127.0.78.2,port=6379,state=online,offset=") == true)
         #expect(eventually { try info("127.0.78.2", "slave_repl_offset") == info("127.0.78.1", "master_repl_offset") })
 
+        #expect(try cli("127.0.78.1", "CLIENT", "LIST", "TYPE", "replica").contains(" flags=S "))
+        let runID = try cli("127.0.78.1", "INFO", "server").split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("run_id:") }
+        #expect(runID?.count == "run_id:".count + 40)
+
         // A graceful stop of the master waits for the replica's acknowledgement, then exits 0.
         _ = try cli("127.0.78.1", "SET", "last", "write")
         _ = try? cli("127.0.78.1", "SHUTDOWN", "NOSAVE")
