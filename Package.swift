@@ -26,7 +26,8 @@ let package = Package(
     ],
     targets: [
         // The only target that sees system headers Glibc's Swift module does not expose.
-        .target(name: "CShims"),
+        // Links the system libcrypt (libcrypt-dev) for password hashing.
+        .target(name: "CShims", linkerSettings: [.linkedLibrary("crypt")]),
         // Byte buffers, clocks and structured logging: pure, no syscalls beyond stderr.
         .target(name: "Core", swiftSettings: dataPlaneSettings),
         // Everything that makes a syscall: the epoll event loop, timers, sockets.
@@ -59,7 +60,7 @@ let package = Package(
         // `store`: a redis-server-like executable (config file, --name value overrides, /metrics).
         .executableTarget(name: "store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics", "Store"]),
         // The shop's REST API: validation, documents and errors (pure), store gateway and routes over HTTP and RESP.
-        .target(name: "ShopAPI", dependencies: ["Core", "Reactor", "HTTP", "RESP", "JSON", "Metrics"]),
+        .target(name: "ShopAPI", dependencies: ["Core", "Reactor", "HTTP", "RESP", "JSON", "Metrics", "CShims"]),
         // `api`: parses its configuration and runs one ShopServer.
         .executableTarget(name: "api", dependencies: ["Core", "Reactor", "ShopAPI"]),
 
@@ -72,7 +73,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
-        .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI"]),
+        .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI", "CShims"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
     ],

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "CShims.h"
 
+#include <crypt.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <malloc.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -162,6 +164,47 @@ int cshim_getrandom(void *buf, size_t len) {
         done += (size_t)n;
     }
     return 0;
+}
+
+// MARK: - passwords (libcrypt)
+
+const size_t CSHIM_CRYPT_OUTPUT_SIZE = CRYPT_OUTPUT_SIZE;
+
+// crypt_rn with a per-call `struct crypt_data` (about 32 KiB: on the heap, not a worker's stack); the
+// data holds the phrase's derived state, so it is wiped before it is freed.
+static int crypt_into(const char *password, const char *setting, char *out, size_t outlen) {
+    struct crypt_data *data = calloc(1, sizeof *data);
+    if (data == NULL) return -1;
+    int result = -1;
+    char *hashed = crypt_rn(password, setting, data, (int)sizeof *data);
+    if (hashed != NULL && hashed[0] != '*') {
+        size_t length = strlen(hashed);
+        if (length < outlen) {
+            memcpy(out, hashed, length + 1);
+            result = 0;
+        }
+    }
+    explicit_bzero(data, sizeof *data);
+    free(data);
+    return result;
+}
+
+int cshim_crypt_hash(const char *password, char *out, size_t outlen) {
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    // NULL random bytes: libcrypt draws the salt from the kernel itself (getentropy).
+    if (crypt_gensalt_rn("$y$", 0, NULL, 0, setting, (int)sizeof setting) == NULL) return -1;
+    return crypt_into(password, setting, out, outlen);
+}
+
+int cshim_crypt_check(const char *password, const char *hash) {
+    char computed[CRYPT_OUTPUT_SIZE];
+    if (crypt_into(password, hash, computed, sizeof computed) != 0) return 0;
+    size_t length = strlen(hash);
+    if (strlen(computed) != length) return 0;
+    unsigned char difference = 0;
+    for (size_t i = 0; i < length; i++) difference |= (unsigned char)(computed[i] ^ hash[i]);
+    explicit_bzero(computed, sizeof computed);
+    return difference == 0;
 }
 
 // MARK: - spawning

@@ -18,6 +18,18 @@ public struct APIConfiguration: Sendable, Equatable {
     public var maxBodySize: Int
     /// Lowest level logged. `LOG_LEVEL`, `--log-level`.
     public var logLevel: Logger.Level
+    /// The admin's bearer token (catalog and classic writes), or nil: then nobody may do them (403).
+    /// `API_ADMIN_TOKEN`, at least 16 characters. Never logged.
+    public var adminToken: String? = nil
+    /// The deployment's secret key, or nil. `SECRET_KEY`, at least 16 characters. Never logged. Session
+    /// tokens do not need it (they are random and looked up in the store); it is here for what must be
+    /// signed rather than stored (pagination cursors, for one).
+    public var secretKey: String? = nil
+    /// How long a session lasts after log-in, in seconds. `API_SESSION_TTL`, 60 to 2,592,000 (30 days).
+    public var sessionLifetimeSeconds: Int = 86_400
+    /// Threads that hash and check passwords (yescrypt is slow on purpose; the loops never do it).
+    /// `API_HASH_THREADS`, 1 to 64; by default half the cores, at least one.
+    public var hashThreadCount: Int = max(1, EventLoopGroup.coreCount / 2)
 
     /// The defaults: 127.0.0.1:8000, store 127.0.0.1:6379 without a password, one loop per core.
     public init(
@@ -46,7 +58,7 @@ public struct APIConfiguration: Sendable, Equatable {
     }
 
     /// The configuration from `environment` (`STACK_ADDRESS`, `STACK_PORT`, `STORE_MASTER`, `STORE_PASSWORD`,
-    /// `API_THREADS`, `LOG_LEVEL`) overridden by `arguments` (`--bind`, `--port`, `--store`, `--threads`,
+    /// `API_THREADS`, `LOG_LEVEL`, `API_ADMIN_TOKEN`, `SECRET_KEY`, `API_SESSION_TTL`, `API_HASH_THREADS`) overridden by `arguments` (`--bind`, `--port`, `--store`, `--threads`,
     /// `--log-level`). Throws the first problem, naming the variable or flag. `-h`/`--help` are the caller's.
     public static func parse(environment: [String: String], arguments: [String]) throws(Problem) -> APIConfiguration {
         var host = "127.0.0.1"
@@ -68,6 +80,16 @@ public struct APIConfiguration: Sendable, Equatable {
         configuration.storePassword = value("STORE_PASSWORD")
         if let text = value("API_THREADS") { configuration.loopCount = try parseThreads(text, source: "API_THREADS") }
         if let text = value("LOG_LEVEL") { configuration.logLevel = try parseLevel(text, source: "LOG_LEVEL") }
+        configuration.adminToken = try parseSecret(value("API_ADMIN_TOKEN"), source: "API_ADMIN_TOKEN")
+        configuration.secretKey = try parseSecret(value("SECRET_KEY"), source: "SECRET_KEY")
+        if let text = value("API_SESSION_TTL") {
+            configuration.sessionLifetimeSeconds = try parseNumber(
+                text, in: 60...2_592_000, what: "a session lifetime in seconds", source: "API_SESSION_TTL")
+        }
+        if let text = value("API_HASH_THREADS") {
+            configuration.hashThreadCount = try parseNumber(
+                text, in: 1...64, what: "a number of hashing threads", source: "API_HASH_THREADS")
+        }
 
         var index = 0
         while index < arguments.count {
@@ -120,6 +142,26 @@ public struct APIConfiguration: Sendable, Equatable {
             throw Problem(source: source, reason: "expected a number of event loops from 1 to 256, got '\(text)'")
         }
         return count
+    }
+
+    private static func parseSecret(_ text: String?, source: String) throws(Problem) -> String? {
+        guard let text else { return nil }
+        // The value itself is never repeated in the message: it is a secret, even when it is a bad one.
+        guard text.count >= 16, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+            throw Problem(source: source, reason: "expected at least 16 printable characters without spaces")
+        }
+        return text
+    }
+
+    private static func parseNumber(
+        _ text: String, in range: ClosedRange<Int>, what: String, source: String
+    ) throws(Problem) -> Int {
+        guard let number = Int(text), range.contains(number) else {
+            throw Problem(
+                source: source,
+                reason: "expected \(what) from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return number
     }
 
     private static func parseLevel(_ text: String, source: String) throws(Problem) -> Logger.Level {

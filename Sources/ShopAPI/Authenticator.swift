@@ -2,12 +2,12 @@ import HTTP
 
 /// Who is calling: the one seam between the routes and the credentials (sessions, the admin token).
 ///
-/// Routes ask it before acting; it answers on the request's loop. The implementation that checks bearer
-/// tokens against sessions in the store comes with the sessions slice; until then `NoSessions` answers
-/// 401 to every request that needs a user, and 403 to every catalog write.
+/// Routes ask it before acting; it answers on the request's loop. `SessionAuthenticator` is the one the
+/// server uses (bearer tokens looked up as `session:{token}` in the store, the admin token from
+/// `API_ADMIN_TOKEN`); `NoSessions` is for tests of routes that must refuse everyone.
 protocol Authenticator: Sendable {
     /// Calls `completion` on the request's loop with the logged-in user's email, or the error to answer
-    /// (401 without valid credentials).
+    /// (401 without valid credentials, 503 when the store cannot say).
     func user(
         of request: HTTPRequest, exchange: RequestExchange, _ completion: @escaping (Result<String, ShopError>) -> Void)
 
@@ -16,15 +16,32 @@ protocol Authenticator: Sendable {
     func requireAdmin(_ request: HTTPRequest) -> ShopError?
 }
 
-/// No sessions yet: nobody is logged in and nobody is the admin.
+extension Authenticator {
+    /// Calls `proceed` (on the request's loop) when `request` comes from the admin or from the user
+    /// `email` themself; otherwise answers 401 or 403 and never calls it.
+    func requireSelfOrAdmin(
+        _ email: String, of request: HTTPRequest, exchange: RequestExchange, _ proceed: @escaping () -> Void
+    ) {
+        if requireAdmin(request) == nil { return proceed() }
+        user(of: request, exchange: exchange) { result in
+            switch result {
+            case .success(let caller) where caller == email: proceed()
+            case .success: exchange.fail(.forbidden("only the user themself or the admin may do this"))
+            case .failure(let error): exchange.fail(error)
+            }
+        }
+    }
+}
+
+/// Nobody is logged in and nobody is the admin.
 struct NoSessions: Authenticator {
     func user(
         of request: HTTPRequest, exchange: RequestExchange, _ completion: @escaping (Result<String, ShopError>) -> Void
     ) {
-        completion(.failure(.server(status: 401, message: "unable to authenticate: sessions are not implemented yet")))
+        completion(.failure(.unauthorized("no sessions are accepted")))
     }
 
     func requireAdmin(_ request: HTTPRequest) -> ShopError? {
-        .server(status: 403, message: "unable to authorize: the admin token is not configured yet")
+        .forbidden("no admin token is accepted")
     }
 }

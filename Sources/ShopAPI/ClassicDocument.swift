@@ -23,6 +23,8 @@ protocol ClassicDocument: Sendable {
     static func json(_ identity: Identity) -> JSONValue
     /// Where the document lives in the store.
     static func storageKey(_ identity: Identity) -> String
+    /// What a DELETE removes: the document and the keys that belong to it (a user's password hash).
+    static func deletionKeys(_ identity: Identity) -> [String]
 
     /// A document from a POST or PUT body (422 naming each bad field).
     init(body: JSONObject) throws(ShopError)
@@ -30,6 +32,11 @@ protocol ClassicDocument: Sendable {
     var identity: Identity { get }
     /// This document as stored and answered.
     var json: String { get }
+}
+
+extension ClassicDocument {
+    /// Just the document, by default.
+    static func deletionKeys(_ identity: Identity) -> [String] { [storageKey(identity)] }
 }
 
 extension User: ClassicDocument {
@@ -41,6 +48,10 @@ extension User: ClassicDocument {
     static func identity(body: JSONObject) throws(ShopError) -> String { try email(body: body) }
     static func json(_ identity: String) -> JSONValue { .string(identity) }
     static func storageKey(_ identity: String) -> String { storageKey(email: identity) }
+    // A v1 user's password hash goes with them (their sessions expire by themselves).
+    static func deletionKeys(_ identity: String) -> [String] {
+        [storageKey(email: identity), passwordKey(email: identity)]
+    }
     var identity: String { email }
 }
 

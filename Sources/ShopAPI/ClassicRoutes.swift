@@ -6,7 +6,8 @@ import RESP
 ///
 /// Each document is one JSON string at its storage key; each write is a single atomic command, so two
 /// clients racing never both win: `SET NX` creates (201, 409 when it exists), `SET XX` updates (200, 404
-/// when it is missing), `DEL` deletes (200, 404 when it was missing). A GET answers the stored bytes as
+/// when it is missing), `DEL` deletes (200, 404 when it was missing; with the keys that belong to the
+/// document, such as a user's password hash). A GET answers the stored bytes as
 /// they are: no parsing on the read path.
 enum ClassicRoutes<Document: ClassicDocument> {
     static func register(in router: inout ShopRouter, authorization: WriteAuthorization) {
@@ -40,11 +41,11 @@ enum ClassicRoutes<Document: ClassicDocument> {
             } catch {
                 return exchange.fail(error)
             }
-            exchange.store.call(["DEL", Document.storageKey(identity)]) { result in
+            exchange.store.call(["DEL"] + Document.deletionKeys(identity)) { result in
                 switch result {
-                case .success(.integer(1)):
+                case .success(.integer(let count)) where count > 0:
                     exchange.respondJSON(ClassicBody.deleted(Document.identityField, Document.json(identity)))
-                case .success(.integer(0)): exchange.fail(.notFound("\(Document.kind) \(identity)"))
+                case .success(.integer): exchange.fail(.notFound("\(Document.kind) \(identity)"))
                 case .success(let other): exchange.unexpected(other, from: "DEL")
                 case .failure(let error): exchange.fail(error)
                 }

@@ -22,11 +22,10 @@ public final class ShopServer: Sendable {
     /// Its metrics, exposed on `/metrics`.
     public let registry: MetricsRegistry
     private let http: HTTPServer
+    private let hasher: PasswordHasher
 
     /// Builds the routes and the HTTP server; nothing listens or connects until `start()`.
-    public init(
-        configuration: APIConfiguration, logger: Logger, authorization: WriteAuthorization = WriteAuthorization()
-    ) throws {
+    public init(configuration: APIConfiguration, logger: Logger) throws {
         self.configuration = configuration
         let registry = MetricsRegistry()
         self.registry = registry
@@ -34,8 +33,15 @@ public final class ShopServer: Sendable {
         let contexts = LoopContexts()
         var router = ShopRouter(contexts: contexts)
         ServiceRoutes.register(in: &router, registry: registry)
+        let authorization = WriteAuthorization(adminToken: configuration.adminToken)
         ClassicRoutes<User>.register(in: &router, authorization: authorization)
         ClassicRoutes<Product>.register(in: &router, authorization: authorization)
+        hasher = try PasswordHasher(workerCount: configuration.hashThreadCount)
+        let authenticator = SessionAuthenticator(adminToken: configuration.adminToken)
+        UserRoutes.register(in: &router, authenticator: authenticator, hasher: hasher)
+        SessionRoutes.register(
+            in: &router, authenticator: authenticator, hasher: hasher,
+            lifetimeSeconds: configuration.sessionLifetimeSeconds)
         let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
         http = try HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -89,5 +95,6 @@ public final class ShopServer: Sendable {
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then stops the loops.
     public func shutdown(gracePeriod: TimeAmount = .seconds(5 as Int64)) async {
         await http.shutdown(gracePeriod: gracePeriod)
+        hasher.shutdown()
     }
 }

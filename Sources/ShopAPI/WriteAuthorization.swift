@@ -2,15 +2,19 @@ import HTTP
 
 /// Decides whether a request may write through the classic routes (`POST|PUT|DELETE /user` and `/product`).
 ///
-/// Slice 1 of the API has no credentials yet, so every write is allowed: this type is the one place slice
-/// 2 checks the admin token (`Authorization: Bearer <API_ADMIN_TOKEN>`, compared in constant time) and
-/// answers 401 or 403. Every write handler already asks it before touching the store.
+/// The classic writes follow the v1 rules: they need the admin token (`Authorization: Bearer
+/// <API_ADMIN_TOKEN>`, compared in constant time); 401 without a bearer token, 403 with another one or when
+/// no admin token is configured. Every write handler asks it before touching the store.
 public struct WriteAuthorization: Sendable {
-    /// An authorization that allows every write (slice 1).
-    public init() {}
+    private let admin: AdminToken
 
-    /// Nil when `request` may write; otherwise the error to answer. Always nil for now.
+    /// An authorization that lets through the requests carrying `adminToken` (nobody when it is nil).
+    public init(adminToken: String?) {
+        admin = AdminToken(adminToken)
+    }
+
+    /// Nil when `request` may write; otherwise the error to answer.
     public func check(_ request: HTTPRequest) -> ShopError? {
-        nil
+        admin.check(request)
     }
 }

@@ -23,6 +23,13 @@ let usage = """
       --log-level <level>   debug, info, warn or error (default: $LOG_LEVEL, else info).
       -h, --help            Show help information.
 
+    ENVIRONMENT:
+      API_ADMIN_TOKEN       The admin's bearer token (catalog and classic writes); without it they are
+                            refused (403). At least 16 characters; never logged.
+      SECRET_KEY            The deployment's secret key (at least 16 characters; never logged).
+      API_SESSION_TTL       Session lifetime in seconds (default 86400).
+      API_HASH_THREADS      Threads that hash passwords (default: half the cores, at least 1).
+
     """
 
 // Before any thread starts: SIGTERM and SIGINT arrive through a signalfd on the server's first loop (a
@@ -61,13 +68,17 @@ logger.minimumLevel = configuration.logLevel
         logger.error("unable to start", ["error": "\(error)"])
         exit(1)
     }
-    // The password is deliberately absent: only whether one is set.
+    // The secrets are deliberately absent: only whether each is set.
     logger.info(
         "listening",
         [
             "address": address, "store": configuration.storeAddress, "threads": configuration.loopCount,
             "store_password": configuration.storePassword == nil ? "no" : "yes",
+            "admin_token": configuration.adminToken == nil ? "no" : "yes",
         ])
+    if configuration.adminToken == nil {
+        logger.warning("API_ADMIN_TOKEN is not set: catalog and classic writes are refused (403)")
+    }
     let signal = await server.waitForSignal(shutdownSignals)
     logger.info("received \(signal == SIGINT ? "SIGINT" : "SIGTERM"), shutting down")
     await server.shutdown()

@@ -9,6 +9,8 @@ import Testing
 @Suite(.serialized) struct APIServiceTests {
     static let storeHost = "127.0.80.1"
     static let storePort = "6379"
+    /// The api's `API_ADMIN_TOKEN`: classic writes need it (the auth rules themselves are `APIAuthTests`').
+    static let adminToken = "slice-one-admin-token-0123456789"
 
     /// An answer as curl saw it.
     struct Answer {
@@ -29,14 +31,16 @@ import Testing
     private func startStack() throws -> (ServerProcess, ServerProcess, String) {
         let store = try startStore()
         let api = try ServerProcess(
-            "api", ["--bind", "127.0.80.2", "--port", "0", "--store", "\(Self.storeHost):\(Self.storePort)"])
+            "api", ["--bind", "127.0.80.2", "--port", "0", "--store", "\(Self.storeHost):\(Self.storePort)"],
+            environment: ["API_ADMIN_TOKEN": Self.adminToken])
         return (store, api, "http://\(try api.waitForAddress())")
     }
 
-    /// One request with curl: `-i` so the head comes back with the body.
+    /// One request with curl: `-i` so the head comes back with the body. Every request carries the admin
+    /// token unless `headers` says otherwise, as a classic client with write access would.
     private func request(
         _ method: String, _ url: String, json: String? = nil, contentType: String = "application/json",
-        headers: [String] = []
+        headers: [String] = ["Authorization: Bearer \(APIServiceTests.adminToken)"]
     ) throws -> Answer {
         var arguments = ["-sS", "-i", "--max-time", "10", "-X", method, url]
         for header in headers { arguments += ["-H", header] }

@@ -20,13 +20,17 @@ final class ServerProcess: @unchecked Sendable {
         packageRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
-    init(_ name: String, _ arguments: [String]) throws {
+    /// Starts `name` with `arguments`, and `environment` added to the test's own.
+    init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let path = ServerProcess.executable(name)
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestFailure("\(path) is not built: run `swift build` first (Tests/run-all does)")
         }
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // A scratch working directory: whatever the server writes relative to it (a store's dump.rdb on
         // SIGTERM) never lands in the repository or leaks into the next test.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString)")

@@ -60,3 +60,40 @@ import Testing
         }
     }
 }
+
+@Suite struct APIConfigurationSecretsTests {
+    @Test("the admin token, secret key, session lifetime and hashing threads come from the environment")
+    func secrets() throws {
+        let configuration = try APIConfiguration.parse(
+            environment: [
+                "API_ADMIN_TOKEN": "admin-token-0123456789", "SECRET_KEY": "secret-key-0123456789",
+                "API_SESSION_TTL": "3600", "API_HASH_THREADS": "2",
+            ], arguments: [])
+        #expect(configuration.adminToken == "admin-token-0123456789")
+        #expect(configuration.secretKey == "secret-key-0123456789")
+        #expect(configuration.sessionLifetimeSeconds == 3600 && configuration.hashThreadCount == 2)
+    }
+
+    @Test("without an admin token nobody is the admin; sessions last a day by default")
+    func defaults() throws {
+        let configuration = try APIConfiguration.parse(environment: ["API_ADMIN_TOKEN": ""], arguments: [])
+        #expect(configuration.adminToken == nil && configuration.secretKey == nil)
+        #expect(configuration.sessionLifetimeSeconds == 86_400 && configuration.hashThreadCount >= 1)
+    }
+
+    @Test(
+        "a weak secret or a bad number is refused naming its variable, never repeating the secret",
+        arguments: [
+            ("API_ADMIN_TOKEN", "short"), ("API_ADMIN_TOKEN", "has a space in it here"), ("SECRET_KEY", "tiny"),
+            ("API_SESSION_TTL", "59"), ("API_SESSION_TTL", "day"), ("API_HASH_THREADS", "0"),
+        ])
+    func problems(variable: String, value: String) {
+        do {
+            _ = try APIConfiguration.parse(environment: [variable: value], arguments: [])
+            Issue.record("accepted \(variable)=\(value)")
+        } catch {
+            #expect(error.source == variable)
+            if variable.hasSuffix("TOKEN") || variable.hasSuffix("KEY") { #expect(!error.reason.contains(value)) }
+        }
+    }
+}

@@ -73,6 +73,18 @@ int cshim_gettid(void);
 /// Fills `buf` with `len` random bytes from getrandom(2); returns 0 on success.
 int cshim_getrandom(void *buf, size_t len);
 
+// MARK: - passwords (libcrypt)
+/// Size a buffer given to cshim_crypt_hash must have at least (crypt.h's CRYPT_OUTPUT_SIZE).
+extern const size_t CSHIM_CRYPT_OUTPUT_SIZE;
+/// Hashes the NUL-terminated `password` with yescrypt (`$y$`, libcrypt's default cost, a fresh salt from
+/// the kernel's random source) into `out` (NUL-terminated, `outlen` >= CSHIM_CRYPT_OUTPUT_SIZE).
+/// Thread-safe (crypt_rn over a heap `struct crypt_data`, wiped afterwards). Slow on purpose (tens of ms):
+/// never call it on a thread that serves requests. Returns 0 on success, -1 on failure.
+int cshim_crypt_hash(const char *password, char *out, size_t outlen);
+/// 1 when `password` hashes to `hash` (a crypt(5) string) under the hash's own method and salt, 0 when
+/// not or when `hash` is malformed. The final comparison is constant-time. Thread-safe, slow on purpose.
+int cshim_crypt_check(const char *password, const char *hash);
+
 // MARK: - spawning
 /// Forks and execs `path` (argv, envp NULL-terminated) as the leader of a new process group, with
 /// stdin from /dev/null, stdout/stderr on the given descriptors (-1: /dev/null), every signal reset to
