@@ -45,7 +45,8 @@ import Testing
     @Test("a pooled connection the server closed for idleness is replaced for the next GET")
     func serverIdleCloseReplaced() async throws {
         let routes = TestRoutes()
-        try await withServer(configure: { $0.idleTimeout = .milliseconds(200) }, router: routes.router) {
+        // Long enough that a loaded machine still sees the idle connection before the server's sweep.
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(1500) }, router: routes.router) {
             _, address in
             try await withClient { client, loop in
                 _ = try await client.get("/count", from: address)
