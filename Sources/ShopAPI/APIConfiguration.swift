@@ -18,6 +18,9 @@ public struct APIConfiguration: Sendable, Equatable {
     public var maxBodySize: Int
     /// Lowest level logged. `LOG_LEVEL`, `--log-level`.
     public var logLevel: Logger.Level
+    /// How long a purchase waits (`WAIT 1 <ms>`) for a replica to acknowledge it, when the master has
+    /// replicas; less than `storeTimeout`. `API_REPLICA_WAIT_MS`, default 200 ms.
+    public var replicaWaitTimeout: TimeAmount = .milliseconds(200)
 
     /// The defaults: 127.0.0.1:8000, store 127.0.0.1:6379 without a password, one loop per core.
     public init(
@@ -68,6 +71,13 @@ public struct APIConfiguration: Sendable, Equatable {
         configuration.storePassword = value("STORE_PASSWORD")
         if let text = value("API_THREADS") { configuration.loopCount = try parseThreads(text, source: "API_THREADS") }
         if let text = value("LOG_LEVEL") { configuration.logLevel = try parseLevel(text, source: "LOG_LEVEL") }
+        if let text = value("API_REPLICA_WAIT_MS") {
+            guard let milliseconds = Int(text), (0..<1000).contains(milliseconds) else {
+                throw Problem(
+                    source: "API_REPLICA_WAIT_MS", reason: "expected milliseconds from 0 to 999, got '\(text)'")
+            }
+            configuration.replicaWaitTimeout = .milliseconds(Int64(milliseconds))
+        }
 
         var index = 0
         while index < arguments.count {

@@ -24,8 +24,18 @@ public final class ShopServer: Sendable {
     private let http: HTTPServer
 
     /// Builds the routes and the HTTP server; nothing listens or connects until `start()`.
-    public init(
+    public convenience init(
         configuration: APIConfiguration, logger: Logger, authorization: WriteAuthorization = WriteAuthorization()
+    ) throws {
+        try self.init(
+            configuration: configuration, logger: logger, authorization: authorization, authenticator: NoSessions())
+    }
+
+    /// The same with the `Authenticator` the routes ask: internal, so only this module and `@testable`
+    /// tests choose it (the tests' header authenticator); no configuration a deployment sets reaches it.
+    init(
+        configuration: APIConfiguration, logger: Logger, authorization: WriteAuthorization,
+        authenticator: any Authenticator
     ) throws {
         self.configuration = configuration
         let registry = MetricsRegistry()
@@ -36,6 +46,9 @@ public final class ShopServer: Sendable {
         ServiceRoutes.register(in: &router, registry: registry)
         ClassicRoutes<User>.register(in: &router, authorization: authorization)
         ClassicRoutes<Product>.register(in: &router, authorization: authorization)
+        ProductRoutes.register(in: &router, authenticator: authenticator)
+        PurchaseRoutes.register(
+            in: &router, authenticator: authenticator, replicaWaitTimeout: configuration.replicaWaitTimeout)
         let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
         http = try HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -49,7 +62,11 @@ public final class ShopServer: Sendable {
                 let store = StoreGateway(
                     loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
                     timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
-                return LoopContext(loop: loop, store: store, metrics: metrics, logger: logger)
+                let transactions = TransactionPool(
+                    loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
+                    timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                return LoopContext(
+                    loop: loop, store: store, transactions: transactions, metrics: metrics, logger: logger)
             })
         ProcessMetrics.register(in: registry)
         registry.addCollector {
