@@ -29,7 +29,7 @@ enum TransactionOutcome {
 struct OptimisticTransaction {
     /// The result: the outcome and the connection, still leased so the caller can send more on it (WAIT
     /// must run on the connection that wrote); the caller gives it back with `pool.release`.
-    typealias Completion = (Result<(TransactionOutcome, RESPConnection), ShopError>) -> Void
+    typealias Completion = (Result<(TransactionOutcome, TransactionLease), ShopError>) -> Void
     /// Decides from the prelude's replies and the reads' replies. Pure.
     typealias Planner = (_ prelude: [RESPValue], _ reads: [RESPValue]) throws(ShopError) -> TransactionPlan
 
@@ -38,10 +38,12 @@ struct OptimisticTransaction {
     let watch: [String]
     let reads: [[String]]
     let attempts: Int
+    /// The `TransactionPool` gate the transaction waits for and holds until its EXEC (or UNWATCH) is answered.
+    var gate: String? = nil
 
     /// Runs the transaction; `completion` runs once, on the loop thread.
     func run(_ plan: @escaping Planner, _ completion: @escaping Completion) {
-        pool.lease { leased in
+        pool.lease(gate: gate) { leased in
             switch leased {
             case .failure(let error): completion(.failure(error))
             case .success(let connection): attempt(1, on: connection, prelude: nil, plan, completion)
@@ -63,6 +65,7 @@ struct OptimisticTransaction {
             do throws(ShopError) {
                 decided = try plan(preludeReplies, reads)
             } catch {
+                if let gate { pool.openGate(gate) }
                 connection.send(pipeline: [["UNWATCH"]]) { result in
                     pool.release(connection, isReusable: (try? result.get()) != nil)
                 }
@@ -72,7 +75,8 @@ struct OptimisticTransaction {
             case .finish(let after):
                 connection.send(pipeline: [["UNWATCH"]] + after) { result in
                     guard case .success(let replies) = result else { return fail(connection, completion) }
-                    completion(.success((.finished(after: Array(replies.dropFirst())), connection)))
+                    if let gate { pool.openGate(gate) }
+                    completion(.success((.finished(after: Array(replies.dropFirst())), lease(connection))))
                 }
             case .commit(let writes, let after):
                 connection.send(pipeline: [["MULTI"]] + writes + [["EXEC"]] + after) { result in
@@ -80,12 +84,14 @@ struct OptimisticTransaction {
                     let afterReplies = Array(replies.suffix(after.count))
                     switch replies[writes.count + 1] {
                     case .array(let exec):
-                        completion(.success((.committed(exec: exec, after: afterReplies), connection)))
+                        if let gate { pool.openGate(gate) }
+                        completion(.success((.committed(exec: exec, after: afterReplies), lease(connection))))
                     case .nullArray, .null:
                         if number < attempts {
                             attempt(number + 1, on: connection, prelude: preludeReplies, plan, completion)
                         } else {
-                            completion(.success((.conflicted, connection)))
+                            if let gate { pool.openGate(gate) }
+                            completion(.success((.conflicted, lease(connection))))
                         }
                     default:
                         // EXECABORT or a reply we cannot read: the connection's state is unknown.
@@ -96,10 +102,27 @@ struct OptimisticTransaction {
         }
     }
 
+    private func lease(_ connection: RESPConnection) -> TransactionLease {
+        TransactionLease(connection: connection, pool: pool)
+    }
+
     private func fail(
         _ connection: RESPConnection, _ completion: Completion, error: ShopError = .storeUnavailable
     ) {
+        if let gate { pool.openGate(gate) }
         pool.release(connection, isReusable: false)
         completion(.failure(error))
+    }
+}
+
+/// A pool connection a finished transaction still holds: the caller may send more on it (WAIT) and must
+/// `release` it once.
+struct TransactionLease {
+    let connection: RESPConnection
+    let pool: TransactionPool
+
+    /// Gives the connection back; `isReusable` false closes it (it failed or its state is unknown).
+    func release(isReusable: Bool = true) {
+        pool.release(connection, isReusable: isReusable)
     }
 }

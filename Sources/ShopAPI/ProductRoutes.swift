@@ -134,7 +134,7 @@ enum ProductRoutes {
         var planned: ([[String]], Int?, HTTPResponseStatus)?
         let transaction = OptimisticTransaction(
             pool: exchange.context.transactions, prelude: [], watch: [Product.storageKey(id: id)], reads: reads,
-            attempts: attempts)
+            attempts: attempts, gate: Product.storageKey(id: id))
         transaction.run { _, reads throws(ShopError) in
             let decided = try plan(reads)
             planned = decided
@@ -142,8 +142,8 @@ enum ProductRoutes {
         } _: { result in
             switch result {
             case .failure(let error): exchange.fail(error)
-            case .success((let outcome, let connection)):
-                exchange.context.transactions.release(connection, isReusable: true)
+            case .success((let outcome, let lease)):
+                lease.release()
                 guard case .committed = outcome, let (commands, stock, status) = planned else {
                     return exchange.fail(.transactionConflict)
                 }

@@ -13,8 +13,10 @@ import RESP
 /// (in the same write) says whether the master has replicas; if so `WAIT 1 <bound>` on the same
 /// connection says whether one acknowledged the order: `"replicated"` and `X-Replicated`.
 enum PurchaseRoutes {
-    /// Attempts of a purchase whose watched keys keep changing.
-    static let attempts = 20
+    /// Attempts of a purchase whose watched keys keep changing. In line behind the loop's gate only one
+    /// purchase of a hot product per loop competes, so losing 32 times in a row needs many loops or
+    /// instances selling the same product at once.
+    static let attempts = 32
 
     static func register(in router: inout ShopRouter, authenticator: any Authenticator, replicaWaitTimeout: TimeAmount)
     {
@@ -87,7 +89,8 @@ enum PurchaseRoutes {
         let keys = PurchaseDecision.readKeys(request: purchase, idempotencyKey: recordKey)
         let transaction = OptimisticTransaction(
             pool: exchange.context.transactions, prelude: [["INCR", Order.counterKey]], watch: keys,
-            reads: [["MGET"] + keys], attempts: attempts)
+            reads: [["MGET"] + keys], attempts: attempts,
+            gate: purchase.lines.map(\.productID).min().map { CatalogProduct.stockKey(id: $0) })
         var order: Order?
         transaction.run { prelude, reads throws(ShopError) in
             guard case .integer(let orderID) = prelude.first, case .array(let values) = reads.first else {
@@ -116,24 +119,24 @@ enum PurchaseRoutes {
             case .failure(let error):
                 count(exchange, label(of: error))
                 exchange.fail(error)
-            case .success((.conflicted, let connection)):
-                exchange.context.transactions.release(connection, isReusable: true)
+            case .success((.conflicted, let lease)):
+                lease.release()
                 count(exchange, "conflict_retries_exhausted")
                 exchange.fail(.transactionConflict)
-            case .success((.committed(let exec, let after), let connection)):
+            case .success((.committed(let exec, let after), let lease)):
                 guard let order else { return exchange.fail(.internalError) }
                 checkStocks(exec, order: order, exchange: exchange)
-                awaitReplica(connection, role: after.first, bound: replicaWaitTimeout, exchange) { isReplicated in
+                awaitReplica(lease, role: after.first, bound: replicaWaitTimeout, exchange) { isReplicated in
                     count(exchange, "created")
                     exchange.context.metrics.itemsSold.increment(by: Double(order.units))
                     answer(exchange, document: Array(order.json.utf8), status: .created, isReplicated: isReplicated)
                 }
-            case .success((.finished(let after), let connection)):
+            case .success((.finished(let after), let lease)):
                 guard after.count == 2, case .bulkString(let document) = after[0] else {
-                    exchange.context.transactions.release(connection, isReusable: true)
+                    lease.release()
                     return exchange.unexpected(after.first ?? .null, from: "GET")
                 }
-                awaitReplica(connection, role: after[1], bound: replicaWaitTimeout, exchange) { isReplicated in
+                awaitReplica(lease, role: after[1], bound: replicaWaitTimeout, exchange) { isReplicated in
                     count(exchange, "replayed")
                     answer(exchange, document: document, status: .ok, isReplicated: isReplicated)
                 }
@@ -154,18 +157,17 @@ enum PurchaseRoutes {
     /// With replicas (the `ROLE` reply lists some), `WAIT 1 <bound>` on the transaction's connection; then
     /// gives the connection back and calls `done` with whether a replica acknowledged.
     private static func awaitReplica(
-        _ connection: RESPConnection, role: RESPValue?, bound: TimeAmount, _ exchange: RequestExchange,
+        _ lease: TransactionLease, role: RESPValue?, bound: TimeAmount, _ exchange: RequestExchange,
         _ done: @escaping (Bool) -> Void
     ) {
-        let pool = exchange.context.transactions
         guard case .array(let fields) = role, fields.count == 3, case .array(let replicas) = fields[2],
             !replicas.isEmpty
         else {
-            pool.release(connection, isReusable: true)
+            lease.release()
             return done(false)
         }
-        connection.send(pipeline: [["WAIT", "1", String(bound.milliseconds)]]) { result in
-            pool.release(connection, isReusable: (try? result.get()) != nil)
+        lease.connection.send(pipeline: [["WAIT", "1", String(bound.milliseconds)]]) { result in
+            lease.release(isReusable: (try? result.get()) != nil)
             guard case .success(let replies) = result, case .integer(let acknowledged) = replies[0] else {
                 return done(false)
             }

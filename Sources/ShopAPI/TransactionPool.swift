@@ -33,6 +33,8 @@ final class TransactionPool {
     // Confined to the loop thread: requests waiting for a connection, oldest first (from `waitingStart`).
     private var waiting: [(waiter: Waiter, since: Instant)] = []
     private var waitingStart = 0
+    // Confined to the loop thread: gates held, each with the transactions waiting for it, oldest first.
+    private var gates: [String: [Waiter]] = [:]
 
     /// A pool for `loop` of at most `capacity` connections; nothing connects before the first lease.
     init(
@@ -52,6 +54,33 @@ final class TransactionPool {
 
     /// Connections open or being opened (for tests and metrics).
     var connectionCount: Int { count }
+
+    /// Like `lease(_:)`, but first waits (FIFO) until no earlier transaction of this loop holds `gate`
+    /// (`openGate`). Not needed for correctness (WATCH is): transactions on one hot key (a product on sale)
+    /// would otherwise mostly make each other's EXEC fail and exhaust their retries; in line, only those of
+    /// other loops and instances compete. A failed lease opens the gate itself.
+    func lease(gate: String?, _ body: @escaping Waiter) {
+        guard let gate else { return lease(body) }
+        let guarded: Waiter = { result in
+            if case .failure = result { self.openGate(gate) }
+            body(result)
+        }
+        if gates[gate] != nil { return gates[gate]!.append(guarded) }
+        gates[gate] = []
+        lease(guarded)
+    }
+
+    /// Lets the next transaction waiting for `gate` go (or frees the gate). Once per `lease(gate:)`.
+    func openGate(_ gate: String) {
+        guard var queue = gates[gate] else { return }
+        guard !queue.isEmpty else {
+            gates[gate] = nil
+            return
+        }
+        let next = queue.removeFirst()
+        gates[gate] = queue
+        lease(next)
+    }
 
     /// Calls `body` with a connection of its own until it calls `release`. Loop thread only.
     func lease(_ body: @escaping Waiter) {
