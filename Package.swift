@@ -75,7 +75,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
         .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI", "CShims"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
-        .testTarget(name: "IntegrationTests", dependencies: ["Core"]),
+        // ShopAPI (with HTTP) for the purchase tests, which run a ShopServer in process with a test-only
+        // authenticator in front of the built store.
+        .testTarget(name: "IntegrationTests", dependencies: ["Core", "HTTP", "ShopAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,6 +30,9 @@ public struct APIConfiguration: Sendable, Equatable {
     /// Threads that hash and check passwords (yescrypt is slow on purpose; the loops never do it).
     /// `API_HASH_THREADS`, 1 to 64; by default half the cores, at least one.
     public var hashThreadCount: Int = max(1, EventLoopGroup.coreCount / 2)
+    /// How long a purchase waits (`WAIT 1 <ms>`) for a replica to acknowledge it, when the master has
+    /// replicas; less than `storeTimeout`. `API_REPLICA_WAIT_MS`, default 200 ms.
+    public var replicaWaitTimeout: TimeAmount = .milliseconds(200)
 
     /// The defaults: 127.0.0.1:8000, store 127.0.0.1:6379 without a password, one loop per core.
     public init(
@@ -89,6 +92,13 @@ public struct APIConfiguration: Sendable, Equatable {
         if let text = value("API_HASH_THREADS") {
             configuration.hashThreadCount = try parseNumber(
                 text, in: 1...64, what: "a number of hashing threads", source: "API_HASH_THREADS")
+        }
+        if let text = value("API_REPLICA_WAIT_MS") {
+            guard let milliseconds = Int(text), (0..<1000).contains(milliseconds) else {
+                throw Problem(
+                    source: "API_REPLICA_WAIT_MS", reason: "expected milliseconds from 0 to 999, got '\(text)'")
+            }
+            configuration.replicaWaitTimeout = .milliseconds(Int64(milliseconds))
         }
 
         var index = 0

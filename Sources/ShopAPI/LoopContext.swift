@@ -16,6 +16,8 @@ final class LoopContext {
 
     let loop: EventLoop
     let store: StoreGateway
+    /// The loop's dedicated connections for WATCH..EXEC transactions.
+    let transactions: TransactionPool
     let metrics: ShopMetrics
     let logger: Logger
     // Confined to the loop thread.
@@ -23,9 +25,10 @@ final class LoopContext {
     // Confined to the loop thread: resolving a child takes the family's lock, so each loop keeps its own.
     private var durations: [DurationKey: Histogram] = [:]
 
-    init(loop: EventLoop, store: StoreGateway, metrics: ShopMetrics, logger: Logger) {
+    init(loop: EventLoop, store: StoreGateway, transactions: TransactionPool, metrics: ShopMetrics, logger: Logger) {
         self.loop = loop
         self.store = store
+        self.transactions = transactions
         self.metrics = metrics
         self.logger = logger
     }

@@ -9,6 +9,10 @@ final class ShopMetrics: Sendable {
     let durations: HistogramFamily
     let inFlight: Gauge
     let storeErrors: Counter
+    /// `shop_purchases_total{result}`: created, replayed, insufficient_stock, ... (see `PurchaseRoutes`).
+    let purchases: CounterFamily
+    /// `shop_items_sold_total`: units of every created order.
+    let itemsSold: Counter
 
     /// Registers the families in `registry`.
     init(registry: MetricsRegistry) {
@@ -21,5 +25,8 @@ final class ShopMetrics: Sendable {
         storeErrors = registry.counter(
             name: "shop_store_errors_total",
             help: "Store calls that failed: no connection, a timeout, a dropped connection or an error reply.")
+        purchases = registry.counter(
+            name: "shop_purchases_total", help: "Purchase requests by result.", labelNames: ["result"])
+        itemsSold = registry.counter(name: "shop_items_sold_total", help: "Units sold by created orders.")
     }
 }

@@ -25,7 +25,19 @@ public final class ShopServer: Sendable {
     private let hasher: PasswordHasher
 
     /// Builds the routes and the HTTP server; nothing listens or connects until `start()`.
-    public init(configuration: APIConfiguration, logger: Logger) throws {
+    public convenience init(configuration: APIConfiguration, logger: Logger) throws {
+        try self.init(
+            configuration: configuration, logger: logger,
+            authorization: WriteAuthorization(adminToken: configuration.adminToken),
+            authenticator: SessionAuthenticator(adminToken: configuration.adminToken))
+    }
+
+    /// The same with the `Authenticator` the routes ask: internal, so only this module and `@testable`
+    /// tests choose it (the tests' header authenticator); no configuration a deployment sets reaches it.
+    init(
+        configuration: APIConfiguration, logger: Logger, authorization: WriteAuthorization,
+        authenticator: any Authenticator
+    ) throws {
         self.configuration = configuration
         let registry = MetricsRegistry()
         self.registry = registry
@@ -33,15 +45,16 @@ public final class ShopServer: Sendable {
         let contexts = LoopContexts()
         var router = ShopRouter(contexts: contexts)
         ServiceRoutes.register(in: &router, registry: registry)
-        let authorization = WriteAuthorization(adminToken: configuration.adminToken)
         ClassicRoutes<User>.register(in: &router, authorization: authorization)
         ClassicRoutes<Product>.register(in: &router, authorization: authorization)
         hasher = try PasswordHasher(workerCount: configuration.hashThreadCount)
-        let authenticator = SessionAuthenticator(adminToken: configuration.adminToken)
         UserRoutes.register(in: &router, authenticator: authenticator, hasher: hasher)
         SessionRoutes.register(
             in: &router, authenticator: authenticator, hasher: hasher,
             lifetimeSeconds: configuration.sessionLifetimeSeconds)
+        ProductRoutes.register(in: &router, authenticator: authenticator)
+        PurchaseRoutes.register(
+            in: &router, authenticator: authenticator, replicaWaitTimeout: configuration.replicaWaitTimeout)
         let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
         http = try HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -55,7 +68,11 @@ public final class ShopServer: Sendable {
                 let store = StoreGateway(
                     loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
                     timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
-                return LoopContext(loop: loop, store: store, metrics: metrics, logger: logger)
+                let transactions = TransactionPool(
+                    loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
+                    timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                return LoopContext(
+                    loop: loop, store: store, transactions: transactions, metrics: metrics, logger: logger)
             })
         ProcessMetrics.register(in: registry)
         registry.addCollector {

@@ -135,7 +135,7 @@ extension ByteBuffer {
         #expect(await eventuallyAsync { try await onLoop(loop, executor) { $0.masterLink?.isUp ?? false } })
         try await loop.submit { master.current?.close() }
         #expect(
-            await eventuallyAsync(seconds: 5) {
+            await eventuallyAsync(seconds: 20) {
                 master.commands.withLock { $0.contains("PSYNC \(String(repeating: "a", count: 40)) 101") }
             })
         #expect(
@@ -154,7 +154,7 @@ extension ByteBuffer {
         }
         let (executor, _) = try await start(master, loop: loop)
         #expect(
-            await eventuallyAsync(seconds: 5) {
+            await eventuallyAsync(seconds: 20) {
                 master.commands.withLock { $0.filter { $0.hasPrefix("PSYNC") }.count >= 2 }
             })
         #expect(try await onLoop(loop, executor) { $0.masterLink?.isUp } == false)

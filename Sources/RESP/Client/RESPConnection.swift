@@ -116,6 +116,45 @@ public final class RESPConnection: ConnectionHandler {
         connection.withOutbound { RESPEncoder.encodeCommand(arguments, into: &$0) }
     }
 
+    /// Sends `commands` in one write (a pipeline); `completion` gets their replies in order once the last
+    /// arrives, or the first failure (the connection closed or timed out). Error replies are values in the
+    /// array. An empty list completes at once with no replies.
+    public func send(
+        pipeline commands: [[String]], _ completion: @escaping (Result<[RESPValue], RESPClientError>) -> Void
+    ) {
+        guard !commands.isEmpty else { return completion(.success([])) }
+        guard let connection, connection.isOpen else {
+            completion(.failure(RESPClientError(.connectionClosed, "unable to send to \(address): connection closed")))
+            return
+        }
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(commands.count)
+        var isFinished = false
+        let deadline = loop.now + commandTimeout
+        for _ in commands {
+            pending.append(
+                (
+                    { result in
+                        guard !isFinished else { return }
+                        switch result {
+                        case .success(let value):
+                            replies.append(value)
+                            if replies.count == commands.count {
+                                isFinished = true
+                                completion(.success(replies))
+                            }
+                        case .failure(let error):
+                            isFinished = true
+                            completion(.failure(error))
+                        }
+                    }, deadline
+                ))
+        }
+        connection.withOutbound { buffer in
+            for command in commands { RESPEncoder.encodeCommand(command, into: &buffer) }
+        }
+    }
+
     /// Closes the connection; outstanding commands fail.
     public func close() {
         connection?.close()
