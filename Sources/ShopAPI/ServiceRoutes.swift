@@ -4,7 +4,7 @@ import Metrics
 import RESP
 
 /// The operational endpoints: `/health` (the process answers), `/ready` (the store answers `PING` in
-/// time) and `/metrics` (Prometheus text).
+/// time), `/metrics` (Prometheus text) and `/openapi.json` (the API's description, `OpenAPIDocument`).
 enum ServiceRoutes {
     static func register(in router: inout ShopRouter, registry: MetricsRegistry) {
         router.add(.GET, "/health") { _, exchange in
@@ -23,6 +23,11 @@ enum ServiceRoutes {
             var body = ByteBuffer()
             registry.render(into: &body)
             exchange.respond(HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: body))
+        }
+        // Rendered here, once, at startup: a request copies the bytes.
+        let document = OpenAPIDocument.bytes
+        router.add(.GET, "/openapi.json") { _, exchange in
+            exchange.respondJSON(bytes: document)
         }
     }
 }

@@ -7,6 +7,8 @@ struct ShopRouter {
     typealias Handler = @Sendable (HTTPRequest, RequestExchange) -> Void
 
     private(set) var router = Router()
+    /// Every route added, as `GET /v1/products/{id}`, in order: what the OpenAPI document must describe.
+    private(set) var routes: [String] = []
     let contexts: LoopContexts
 
     init(contexts: LoopContexts) {
@@ -16,6 +18,7 @@ struct ShopRouter {
     /// Adds `handler` for `method` on `template`.
     mutating func add(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
         let contexts = self.contexts
+        routes.append("\(method.rawValue) \(template)")
         router.add(method, template) { request, responder in
             let context = contexts.context(for: responder.loop)
             handler(request, RequestExchange(request: request, responder: responder, context: context))

@@ -44,17 +44,10 @@ public final class ShopServer: Sendable {
         let metrics = ShopMetrics(registry: registry)
         let contexts = LoopContexts()
         var router = ShopRouter(contexts: contexts)
-        ServiceRoutes.register(in: &router, registry: registry)
-        ClassicRoutes<User>.register(in: &router, authorization: authorization)
-        ClassicRoutes<Product>.register(in: &router, authorization: authorization)
         hasher = try PasswordHasher(workerCount: configuration.hashThreadCount)
-        UserRoutes.register(in: &router, authenticator: authenticator, hasher: hasher)
-        SessionRoutes.register(
-            in: &router, authenticator: authenticator, hasher: hasher,
-            lifetimeSeconds: configuration.sessionLifetimeSeconds)
-        ProductRoutes.register(in: &router, authenticator: authenticator)
-        PurchaseRoutes.register(
-            in: &router, authenticator: authenticator, replicaWaitTimeout: configuration.replicaWaitTimeout)
+        ShopServer.registerRoutes(
+            in: &router, configuration: configuration, registry: registry, authorization: authorization,
+            authenticator: authenticator, hasher: hasher)
         let limits = HTTPDecoderLimits(maxBodySize: configuration.maxBodySize)
         http = try HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -78,6 +71,23 @@ public final class ShopServer: Sendable {
         registry.addCollector {
             for loop in loops { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
         }
+    }
+
+    /// Adds every route of the API to `router` (the routes `OpenAPIDocument` describes).
+    static func registerRoutes(
+        in router: inout ShopRouter, configuration: APIConfiguration, registry: MetricsRegistry,
+        authorization: WriteAuthorization, authenticator: any Authenticator, hasher: PasswordHasher
+    ) {
+        ServiceRoutes.register(in: &router, registry: registry)
+        ClassicRoutes<User>.register(in: &router, authorization: authorization)
+        ClassicRoutes<Product>.register(in: &router, authorization: authorization)
+        UserRoutes.register(in: &router, authenticator: authenticator, hasher: hasher)
+        SessionRoutes.register(
+            in: &router, authenticator: authenticator, hasher: hasher,
+            lifetimeSeconds: configuration.sessionLifetimeSeconds)
+        ProductRoutes.register(in: &router, authenticator: authenticator)
+        PurchaseRoutes.register(
+            in: &router, authenticator: authenticator, replicaWaitTimeout: configuration.replicaWaitTimeout)
     }
 
     /// Starts listening; returns the bound address (with the real port when 0 was asked for).
