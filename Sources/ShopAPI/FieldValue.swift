@@ -51,10 +51,16 @@ public enum FieldValue {
         return email(text)
     }
 
-    /// A positive integer (1 or more) that fits 63 bits, written with digits only.
+    /// Most digits of a positive integer written as text: `Int.max` has 19.
+    public static let maximumIntegerDigits = 19
+
+    /// A positive integer (1 or more) that fits 63 bits (up to `Int.max`, as a JSON integer may), written
+    /// with at most `maximumIntegerDigits` digits only. The same range as a JSON integer's, so an id a body
+    /// creates can always be named in a path or query.
     public static func positiveInteger(_ text: String) -> Int? {
         let utf8 = text.utf8
-        guard !utf8.isEmpty, utf8.count <= 18, utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+        guard !utf8.isEmpty, utf8.count <= maximumIntegerDigits,
+            utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             let number = Int(text), number > 0
         else { return nil }
         return number

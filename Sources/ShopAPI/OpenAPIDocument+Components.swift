@@ -29,14 +29,14 @@ extension OpenAPIDocument {
           "description": "\#(Password.minimumLength) to \#(Password.maximumLength) characters, no NUL. Never stored or answered."
         },
         "QueryPositiveInteger": {
-          "type": "integer", "minimum": 1, "maximum": 999999999999999999,
-          "description": "In a path or query: 1 to 18 digits (leading zeros allowed) with a value of 1 or more."
+          "type": "integer", "minimum": 1, "maximum": 9223372036854775807,
+          "description": "In a path or query: 1 to \#(FieldValue.maximumIntegerDigits) digits (leading zeros allowed) with a value from 1 to 9223372036854775807."
         },
         "PositiveInteger": {
-          "description": "A positive integer, or a string of at most 18 digits with a value of 1 or more.",
+          "description": "A positive integer up to 9223372036854775807, or a string of at most \#(FieldValue.maximumIntegerDigits) digits with such a value.",
           "oneOf": [
             {"type": "integer", "minimum": 1, "maximum": 9223372036854775807},
-            {"type": "string", "pattern": "^0*[1-9][0-9]*$", "maxLength": 18}
+            {"type": "string", "pattern": "^0*[1-9][0-9]*$", "maxLength": \#(FieldValue.maximumIntegerDigits)}
           ]
         },
         "Flag": {
@@ -336,7 +336,7 @@ extension OpenAPIDocument {
           "ProductID": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/QueryPositiveInteger"}},
           "OrderID": {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/QueryPositiveInteger"}},
           "UserEmail": {"name": "email", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Email"}},
-          "Cursor": {"name": "cursor", "in": "query", "required": false, "description": "The next_cursor of the previous page; empty or 0 for the first.", "schema": {"type": "string", "pattern": "^(0|0*[1-9][0-9]*)?$", "maxLength": 18}},
+          "Cursor": {"name": "cursor", "in": "query", "required": false, "description": "The next_cursor of the previous page; empty or 0 for the first.", "schema": {"type": "string", "pattern": "^(0|0*[1-9][0-9]*)?$", "maxLength": \#(FieldValue.maximumIntegerDigits)}},
           "Limit": {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": \#(Page.maximumLimit), "default": \#(Page.defaultLimit)}}
         },
         "securitySchemes": {
