@@ -45,15 +45,16 @@ import Testing
     @Test("a pooled connection the server closed for idleness is replaced for the next GET")
     func serverIdleCloseReplaced() async throws {
         let routes = TestRoutes()
-        // Long enough that a loaded machine still sees the idle connection before the server's sweep.
-        try await withServer(configure: { $0.idleTimeout = .milliseconds(1500) }, router: routes.router) {
+        // Long enough that a loaded machine (the whole suite on 2 cores) still sees the idle connection
+        // before the server's sweep closes it.
+        try await withServer(configure: { $0.idleTimeout = .seconds(4 as Int64) }, router: routes.router) {
             _, address in
             try await withClient { client, loop in
                 _ = try await client.get("/count", from: address)
                 let idleCount = { @Sendable in try await loop.submit { client.pool(on: loop).idleCount(for: address) } }
                 #expect(try await idleCount() == 1)
                 // The server's sweep closes it; the pool sees the EOF and forgets the connection.
-                #expect(try await eventually { try await idleCount() == 0 })
+                #expect(try await eventually(timeout: .seconds(20 as Int64)) { try await idleCount() == 0 })
                 let response = try await client.get("/count", from: address)
                 #expect(response.bodyText == "counted")
                 #expect(routes.connections.count == 2)
