@@ -32,6 +32,7 @@
 #   STORE_CPUS [1]       where the store runs
 #   SUBNET [127.0.71]    loopback addresses: .1 store, .2 api, .3 benchserver
 #   SKIP_BUILD=1         use the existing release binaries
+#   API_BIN              another `api` binary to measure (a baseline build kept aside) [the release build's]
 #   PERF=1               after the measured runs, one profiled (perf record -g) unmeasured run per api scenario
 #   BACKGROUND_MAX [10], WAIT_IDLE [0]   see bench/lib.sh
 #   OUT                  where the Markdown table goes [a new /tmp/evergreen-api-DATE-XXXXXX.md]
@@ -86,6 +87,8 @@ build() {
     BIN=$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)
     local exe
     for exe in api store benchserver; do [ -x "$BIN/$exe" ] || die "no $exe binary in $BIN"; done
+    API_BIN=${API_BIN:-$BIN/api}
+    [ -x "$API_BIN" ] || die "no api binary at $API_BIN"
 }
 
 describe_machine() {
@@ -94,6 +97,7 @@ describe_machine() {
     describe_toolchain "$REPO_ROOT"
     echo "settings:  DURATION=${DURATION}s REPEATS=$REPEATS CONNECTIONS=$CONNECTIONS PRODUCTS=$PRODUCTS" \
         "USERS=$USERS STORE_CPUS=$STORE_CPUS"
+    echo "api:       $API_BIN"
     echo "pinning:   wrk -t1 on CPU 0; benchserver and api (API_THREADS=1) on CPU 1; store on CPU $STORE_CPUS"
 }
 
@@ -116,7 +120,7 @@ start_servers() {
     PORT[api]=$(free_port)
     mkdir -p "$RUN_DIR/api"
     start_server "$RUN_DIR/api/server.log" 1 env API_THREADS=1 API_ADMIN_TOKEN="$ADMIN_TOKEN" \
-        SECRET_KEY="$SECRET" API_HASH_THREADS=1 "$BIN/api" --bind "$API_ADDRESS" --port "${PORT[api]}" \
+        SECRET_KEY="$SECRET" API_HASH_THREADS=1 "$API_BIN" --bind "$API_ADDRESS" --port "${PORT[api]}" \
         --store "$STORE_ADDRESS:${PORT[store]}"
     PGID[api]=$SERVER_PID
     wait_listening "$SERVER_PID" "${PORT[api]}" "$RUN_DIR/api/server.log"
