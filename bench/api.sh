@@ -18,10 +18,11 @@
 # CPU 0 it would steal wrk's core and the client would be the limit).
 #
 # Usage:
-#   bench/api.sh                 full run (about 6 minutes)
+#   bench/api.sh                 full run (about 3 minutes after the build)
 #   QUICK=1 bench/api.sh         smoke test: 3 s runs, 1 repeat, fewer products and users
-#   STACK=1 bench/api.sh         also through the stack: a scratch project, `stack up` with store x1 + api x2
-#                                on its own subnet, wrk against one api address (bounded, optional)
+#
+# Not measured yet: "through the stack" (a scratch project, `stack up` with store x1 + api x2 on its own
+# subnet, wrk against one api address); see docs/BENCHMARKS.md.
 #
 # Environment (default in brackets):
 #   DURATION [10]        seconds per wrk run; QUICK=1 makes it 3
@@ -63,7 +64,6 @@ USERS=${USERS:-20}
 STORE_CPUS=${STORE_CPUS:-1}
 SUBNET=${SUBNET:-127.0.71}
 PERF=${PERF:-0}
-STACK=${STACK:-0}
 readonly STORE_ADDRESS=$SUBNET.1 API_ADDRESS=$SUBNET.2 TRIVIAL_ADDRESS=$SUBNET.3
 readonly ADMIN_TOKEN=bench-admin-token-0123456789
 readonly SECRET=bench-secret-key-0123456789
@@ -295,18 +295,6 @@ profile_api() {
     done
 }
 
-# MARK: - Through the stack (STACK=1)
-
-STACK_LINE=""
-
-# A scratch project with a manifest of store x1 + api x2 on its own subnet, `stack up`, wrk against one api
-# address (GET /v1/products/{id} of one product seeded through it), `stack down`. Bounded: every wait has a
-# deadline and the project is torn down on every exit path of this function.
-run_stack() {
-    step "through the stack: store x1 + api x2 (STACK=1)"
-    warn "STACK=1 is not implemented yet: skipped"
-}
-
 # MARK: - Report
 
 median_of() { # scenario column (3 rps, 4 p50, 5 p99, 8 cpu)
@@ -342,7 +330,6 @@ report() {
             "purchases >= 10,000/s: $(fmt "$purchase_rps" %.0f)" \
             "($(awk -v r="$purchase_rps" 'BEGIN { print (r >= 10000) ? "met" : "MISSED" }'))."
         echo "Purchase results over all runs (shop_purchases_total): $(paste -sd' ' <<<"$PURCHASES")."
-        [ -z "$STACK_LINE" ] || echo "$STACK_LINE"
         echo "Medians of $REPEATS runs, $(date -u +%Y-%m-%d), release build; wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency."
         echo "CPU us/req: utime+stime of benchserver (trivial) or of api + store (the others) / requests completed."
         echo "Background load measured before each round: at most ${MAX_BACKGROUND}% of one core" \
@@ -405,7 +392,6 @@ main() {
         awk '$3 - $2 > 0 { print $1 "=" $3 - $2 }')
 
     if [ "$PERF" = 1 ]; then profile_api; fi
-    if [ "$STACK" = 1 ]; then run_stack; fi
     report
 }
 
