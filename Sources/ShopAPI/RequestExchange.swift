@@ -38,14 +38,8 @@ struct RequestExchange {
         let duration = Instant.now - responder.receivedAt
         context.metrics.inFlight.decrement()
         context.durationHistogram(method: method, route: route, code: response.status.code).observe(duration)
-        let micros = max(0, duration.nanoseconds / 1000)
-        let fraction = String(micros % 1000)
-        context.logger.info(
-            "request",
-            [
-                "request_id": requestID, "method": method.rawValue, "route": route, "status": response.status.code,
-                "duration_ms": "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)",
-            ])
+        context.logRequest(
+            requestID: requestID, method: method, route: route, status: response.status.code, duration: duration)
         responder.respond(response)
     }
 

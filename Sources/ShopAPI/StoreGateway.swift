@@ -90,6 +90,8 @@ final class StoreGateway {
         ) { result in
             switch result {
             case .success(let connection):
+                // Many handlers call per loop turn: their commands share one write (one wake-up of the store).
+                connection.coalescesWrites = true
                 self.connection = connection
                 if self.isFailing { self.logger.info("store connection restored", ["store": self.address]) }
                 self.isFailing = false

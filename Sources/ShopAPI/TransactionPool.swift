@@ -133,6 +133,9 @@ final class TransactionPool {
         ) { result in
             switch result {
             case .success(let connection):
+                // A transaction's first write is sent from another connection's handler: leaving at the end of
+                // the turn, it no longer wakes the store (on a shared core) in the middle of the turn.
+                connection.coalescesWrites = true
                 waiter(.success(connection))
             case .failure(let error):
                 self.count -= 1
