@@ -202,7 +202,8 @@ extension CommandExecutor {
     {
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, 256, file) != nil else { return false }
-        let fields = String(cString: buffer).split(separator: " ")
+        let text = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let fields = String(decoding: text, as: UTF8.self).split(separator: " ")
         guard fields.count >= 2, let s = Int(fields[0]), let r = Int(fields[1]) else { return false }
         size = s
         resident = r
