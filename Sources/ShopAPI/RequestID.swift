@@ -40,7 +40,13 @@ public enum RequestID {
         public mutating func next() -> String {
             let high = nextWord()
             let low = nextWord()
-            return RequestID.hex(high) + RequestID.hex(low)
+            // Written straight into the String's storage: two 16-digit Strings and their concatenation cost
+            // three allocations per request.
+            return String(unsafeUninitializedCapacity: 32) { buffer in
+                RequestID.writeHex(high, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<16]))
+                RequestID.writeHex(low, into: UnsafeMutableBufferPointer(rebasing: buffer[16..<32]))
+                return 32
+            }
         }
 
         private mutating func nextWord() -> UInt64 {
@@ -52,11 +58,11 @@ public enum RequestID {
         }
     }
 
-    /// `value` as 16 lower-case hex digits.
-    static func hex(_ value: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<16 { bytes[index] = digits[Int(value >> (60 - 4 * UInt64(index)) & 0xF)] }
-        return String(decoding: bytes, as: UTF8.self)
+    /// Writes `value` as 16 lower-case hex digits into `buffer` (16 bytes).
+    private static func writeHex(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        for index in 0..<16 {
+            let digit = UInt8(truncatingIfNeeded: value >> (60 - 4 * UInt64(index)) & 0xF)
+            buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+        }
     }
 }

@@ -65,7 +65,40 @@ public struct Router: Sendable {
     /// Finds the route for `method` and `path` (the target without its query).
     public func match(method: HTTPMethod, path: Substring) -> Match {
         if let found = matchLiteral(method: method, path: path) { return found }
-        let parts = Router.split(path)
+        var path = path
+        // The segments are found as byte ranges in a stack buffer and compared to the literals as bytes: splitting
+        // into an array of Substrings and comparing Strings cost an allocation and a Unicode-aware comparison per
+        // segment on every request to a parameter route (`/v1/products/{id}`).
+        return path.withUTF8 { bytes in
+            let slash = UInt8(ascii: "/")
+            var count = 0
+            var previous = slash
+            for byte in bytes {
+                if byte != slash && previous == slash { count += 1 }
+                previous = byte
+            }
+            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: max(count, 1)) { parts in
+                var found = 0
+                var start = 0
+                for (offset, byte) in bytes.enumerated() where byte == slash {
+                    if offset > start {
+                        parts[found] = start..<offset
+                        found += 1
+                    }
+                    start = offset + 1
+                }
+                if bytes.count > start { parts[found] = start..<bytes.count }
+                return match(method: method, bytes: bytes, parts: UnsafeBufferPointer(rebasing: parts[0..<count]))
+            }
+        }
+    }
+
+    /// `match` once the path is split into `parts`, byte ranges of `bytes`.
+    private func match(
+        method: HTTPMethod, bytes: UnsafeBufferPointer<UInt8>, parts: UnsafeBufferPointer<Range<Int>>
+    )
+        -> Match
+    {
         var best: (index: Int, score: Int, isExact: Bool)?
         var allowed: [HTTPMethod] = []
         for index in routes.indices where routes[index].segments.count == parts.count {
@@ -75,7 +108,7 @@ public struct Router: Sendable {
             for (segment, part) in zip(route.segments, parts) {
                 switch segment {
                 case .literal(let literal):
-                    if literal != part { matches = false }
+                    if !literal.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[part])) { matches = false }
                     score = score * 2 + 1
                 case .parameter:
                     score = score * 2
@@ -107,7 +140,10 @@ public struct Router: Sendable {
         let route = routes[best.index]
         var parameters: [String: String] = [:]
         for (segment, part) in zip(route.segments, parts) {
-            if case .parameter(let name) = segment { parameters[name] = PercentEncoding.decode(part) }
+            if case .parameter(let name) = segment {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[part]), as: UTF8.self)
+                parameters[name] = PercentEncoding.decode(text)
+            }
         }
         return .found(handler: route.handler, template: route.template, parameters: parameters)
     }
