@@ -89,38 +89,3 @@ public final class AppendFile {
         return fd
     }
 }
-
-extension FileSystem {
-    /// Renames `source` to `destination` atomically (replacing it).
-    public static func rename(_ source: String, to destination: String) throws(IOError) {
-        _ = try syscallBlocking("rename \(source) to \(destination)") { Glibc.rename(source, destination) }
-    }
-
-    /// Removes a file; a missing one is fine.
-    public static func remove(_ path: String) { unlink(path) }
-
-    /// The size of the file at `path`, nil when it does not exist.
-    public static func size(of path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Int(info.st_size)
-    }
-
-    /// Writes `bytes` to a new file at `path` (replacing it) and syncs it, without the rename step: for
-    /// a snapshot child that renames nothing itself.
-    public static func writeAndSync(
-        _ chunks: (_ write: (UnsafeRawBufferPointer) throws(IOError) -> Void) throws(IOError) -> Void, to path: String
-    ) throws(IOError) {
-        let fd = try syscallBlocking("create \(path)") { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        defer { closeDescriptor(fd) }
-        try chunks { bytes throws(IOError) in
-            var offset = 0
-            while offset < bytes.count {
-                offset += try syscallBlocking("write \(path)") {
-                    Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                }
-            }
-        }
-        _ = try syscallBlocking("fsync \(path)") { fsync(fd) }
-    }
-}

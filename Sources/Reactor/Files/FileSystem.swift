@@ -11,29 +11,19 @@ public enum FileSystem {
     /// Readers see the old content or the new, never a torn file.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(IOError) {
         let temporary = "\(path).tmp.\(getpid())"
-        let fd = try syscallBlocking("create \(temporary)") {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                closeDescriptor(fd)
-                unlink(temporary)
-                throw IOError("write \(temporary)", errno: code)
-            }
-            offset += written
-        }
-        _ = fsync(fd)
-        closeDescriptor(fd)
-        if Glibc.rename(temporary, path) != 0 {
-            let code = errno
+        do {
+            try writeAndSync(
+                { write throws(IOError) in
+                    // withUnsafeBytes rethrows untyped errors: carry the typed one out as a value.
+                    let outcome: Result<Void, IOError> = bytes.withUnsafeBytes { raw in
+                        Result { () throws(IOError) in try write(raw) }
+                    }
+                    try outcome.get()
+                }, to: temporary, mode: mode)
+            try rename(temporary, to: path)
+        } catch {
             unlink(temporary)
-            throw IOError("rename \(temporary) to \(path)", errno: code)
+            throw error
         }
     }
 
@@ -93,5 +83,41 @@ public enum FileSystem {
         }
         closedir(directory)
         rmdir(path)
+    }
+}
+
+extension FileSystem {
+    /// Renames `source` to `destination` atomically (replacing it).
+    public static func rename(_ source: String, to destination: String) throws(IOError) {
+        _ = try syscallBlocking("rename \(source) to \(destination)") { Glibc.rename(source, destination) }
+    }
+
+    /// Removes a file; a missing one is fine.
+    public static func remove(_ path: String) { unlink(path) }
+
+    /// The size of the file at `path`, nil when it does not exist.
+    public static func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Writes `bytes` to a new file at `path` (replacing it) and syncs it, without the rename step: for
+    /// a snapshot child that renames nothing itself.
+    public static func writeAndSync(
+        _ chunks: (_ write: (UnsafeRawBufferPointer) throws(IOError) -> Void) throws(IOError) -> Void, to path: String,
+        mode: mode_t = 0o644
+    ) throws(IOError) {
+        let fd = try syscallBlocking("create \(path)") { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
+        defer { closeDescriptor(fd) }
+        try chunks { bytes throws(IOError) in
+            var offset = 0
+            while offset < bytes.count {
+                offset += try syscallBlocking("write \(path)") {
+                    Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                }
+            }
+        }
+        _ = try syscallBlocking("fsync \(path)") { fsync(fd) }
     }
 }
