@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "benchserver", targets: ["benchserver"]),
         .executable(name: "store", targets: ["store"]),
         .executable(name: "api", targets: ["api"]),
+        .executable(name: "balancer", targets: ["balancer"]),
     ],
     targets: [
         // The only target that sees system headers Glibc's Swift module does not expose.
@@ -63,6 +64,13 @@ let package = Package(
         .target(name: "ShopAPI", dependencies: ["Core", "Reactor", "HTTP", "RESP", "JSON", "Metrics", "CShims"]),
         // `api`: parses its configuration and runs one ShopServer.
         .executableTarget(name: "api", dependencies: ["Core", "Reactor", "ShopAPI"]),
+        // The layer-7 load balancer: configuration and policies (Configuration/, Policy/: pure, injected clock)
+        // and the proxy over Reactor and the HTTP codec (Proxy/).
+        .target(
+            name: "Balancer", dependencies: ["Core", "Reactor", "HTTP", "JSON", "Metrics"],
+            swiftSettings: dataPlaneSettings),
+        // `balancer`: parses its configuration and runs one BalancerServer.
+        .executableTarget(name: "balancer", dependencies: ["Core", "Reactor", "Balancer"]),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "ReactorTests", dependencies: ["Core", "Reactor"]),
@@ -73,6 +81,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
+        .testTarget(name: "BalancerTests", dependencies: ["Core", "JSON", "Reactor", "HTTP", "Balancer"]),
         .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI", "CShims"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         // ShopAPI (with HTTP) for the purchase tests, which run a ShopServer in process with a test-only

@@ -1,0 +1,3 @@
+import Balancer
+
+print("balancer: not yet")
