@@ -72,16 +72,19 @@ let package = Package(
         // `balancer`: parses its configuration and runs one BalancerServer.
         .executableTarget(name: "balancer", dependencies: ["Core", "Reactor", "Balancer"]),
 
+        // Loopback fixtures shared by the test targets: polling, server and client fixtures, a raw socket client.
+        .target(name: "TestSupport", dependencies: ["Core", "Reactor", "HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "ReactorTests", dependencies: ["Core", "Reactor"]),
-        .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["Core", "Reactor", "HTTP", "TestSupport"]),
         .testTarget(name: "RESPTests", dependencies: ["Core", "Reactor", "RESP"]),
         .testTarget(name: "MetricsTests", dependencies: ["Core", "Metrics"]),
         .testTarget(name: "ManifestTests", dependencies: ["Core", "Manifest", "JSON"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Core", "Supervisor"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
-        .testTarget(name: "BalancerTests", dependencies: ["Core", "JSON", "Reactor", "HTTP", "Balancer"]),
+        .testTarget(
+            name: "BalancerTests", dependencies: ["Core", "JSON", "Reactor", "HTTP", "Balancer", "TestSupport"]),
         .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI", "CShims"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         // ShopAPI (with HTTP) for the purchase tests, which run a ShopServer in process with a test-only

@@ -78,7 +78,8 @@ public enum SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Calls `body` with a `sockaddr` for this address.
-    func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws(IOError) -> R) throws(IOError) -> R {
+    public func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws(IOError) -> R) throws(IOError) -> R
+    {
         switch self {
         case .ipv4(let address, let port):
             var sin = sockaddr_in()
@@ -111,7 +112,7 @@ public enum SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Reads an address filled in by accept(2)/getsockname(2).
-    static func from(_ storage: sockaddr_storage) -> SocketAddress? {
+    public static func from(_ storage: sockaddr_storage) -> SocketAddress? {
         var storage = storage
         switch Int32(storage.ss_family) {
         case AF_INET:

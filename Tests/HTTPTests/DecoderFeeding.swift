@@ -1,5 +1,6 @@
 import Core
 import HTTP
+import TestSupport
 
 /// A small seeded generator (SplitMix64), so a failing random split reproduces from its seed.
 struct SeededGenerator: RandomNumberGenerator {

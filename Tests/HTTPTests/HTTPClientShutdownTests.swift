@@ -1,5 +1,6 @@
 import Core
 import Reactor
+import TestSupport
 import Testing
 
 @testable import HTTP

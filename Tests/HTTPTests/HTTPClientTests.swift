@@ -1,6 +1,7 @@
 import Core
 import HTTP
 import Reactor
+import TestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct HTTPClientTests {

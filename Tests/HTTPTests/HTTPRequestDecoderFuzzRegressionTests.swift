@@ -1,5 +1,6 @@
 import Core
 import HTTP
+import TestSupport
 import Testing
 
 /// Inputs the libFuzzer target (Tests/Fuzz/HTTPRequestDecoderFuzzer.swift) found, replayed under the same

@@ -2,6 +2,7 @@ import Core
 import HTTP
 import Reactor
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Core
 import Reactor
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import HTTP

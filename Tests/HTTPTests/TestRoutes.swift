@@ -1,5 +1,6 @@
 import Core
 import HTTP
+import TestSupport
 
 /// The routes the loopback tests serve.
 struct TestRoutes {
