@@ -1,0 +1,110 @@
+import Core
+import HTTP
+import Reactor
+
+/// Active health checks (HAProxy's): every `interval`, `GET path` on each upstream with `timeout`; a 2xx
+/// or 3xx passes. The verdicts go to each target's `isUp`, which every loop reads. A new upstream is
+/// checked at once, so it takes traffic as soon as it answers. Runs on one loop; confined to it.
+final class HealthChecker {
+    struct Settings: Sendable {
+        var enabled = true
+        var path = "/health"
+        var interval: TimeAmount = .seconds(1 as Int64)
+        var timeout: TimeAmount = .milliseconds(500)
+        var rise = 2
+        var fall = 3
+    }
+
+    let loop: EventLoop
+    let settings: Settings
+    private let directory: UpstreamDirectory
+    private let logger: Logger
+    private let pool: HTTPConnectionPool
+    private var states: [ObjectIdentifier: (target: UpstreamTarget, health: ActiveHealth, inFlight: Bool)] = [:]
+    private var timer: RepeatingTimer?
+    private var generation = -1
+
+    init(loop: EventLoop, settings: Settings, directory: UpstreamDirectory, logger: Logger) {
+        self.loop = loop
+        self.settings = settings
+        self.directory = directory
+        self.logger = logger
+        var client = HTTPClientConfiguration()
+        client.connectTimeout = settings.timeout
+        client.readTimeout = settings.timeout
+        self.pool = HTTPConnectionPool(loop: loop, configuration: client)
+    }
+
+    /// Starts checking (on the loop).
+    func start() {
+        timer = loop.scheduleRepeating(every: settings.interval) { [weak self] in self?.checkAll() }
+        refresh()
+    }
+
+    func stop() { timer?.cancel() }
+
+    /// Takes the directory's list when it changed; checks newcomers at once.
+    func refresh() {
+        let (current, targets) = directory.snapshot()
+        guard current != generation else { return }
+        generation = current
+        var next: [ObjectIdentifier: (target: UpstreamTarget, health: ActiveHealth, inFlight: Bool)] = [:]
+        var newcomers: [UpstreamTarget] = []
+        for target in targets {
+            let key = ObjectIdentifier(target)
+            if let existing = states[key] {
+                next[key] = existing
+            } else {
+                next[key] = (target, ActiveHealth(rise: settings.rise, fall: settings.fall), false)
+                newcomers.append(target)
+            }
+        }
+        for (key, state) in states where next[key] == nil { pool.closeIdle(to: state.target.address) }
+        states = next
+        for target in newcomers { check(target) }
+    }
+
+    private func checkAll() {
+        refresh()
+        for state in states.values where !state.inFlight { check(state.target) }
+    }
+
+    private func check(_ target: UpstreamTarget) {
+        let key = ObjectIdentifier(target)
+        states[key]?.inFlight = true
+        let request = HTTPClientRequest(
+            method: .GET, target: settings.path,
+            headers: ["Host": target.address.description, "User-Agent": "balancer-check"])
+        pool.execute(request, to: target.address) { [weak self] result in
+            guard let self, var state = self.states[key] else { return }
+            state.inFlight = false
+            let passed: Bool
+            let reason: String
+            switch result {
+            case .success(let response):
+                passed = (200..<400).contains(response.head.status.code)
+                reason = "HTTP \(response.head.status.code)"
+            case .failure(let error):
+                passed = false
+                reason = error.message
+            }
+            let change = state.health.record(passed: passed)
+            self.states[key] = state
+            target.checkSummary.withLock {
+                $0 =
+                    passed
+                    ? "passed \(state.health.consecutivePasses) in a row (\(reason))"
+                    : "failed \(state.health.consecutiveFailures) in a row: \(reason)"
+            }
+            if let change {
+                target.isUp.store(change, ordering: .releasing)
+                if change {
+                    self.logger.info("upstream up", ["upstream": target.name, "address": target.address])
+                } else {
+                    self.logger.warning(
+                        "upstream down", ["upstream": target.name, "address": target.address, "reason": reason])
+                }
+            }
+        }
+    }
+}
