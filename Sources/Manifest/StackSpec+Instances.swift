@@ -96,6 +96,11 @@ extension StackSpec {
                     ("STACK_ADDRESS", "\(endpoint.host)"), ("STACK_PORT", String(service.port)),
                     ("STACK_DATA_DIR", dataDirectory), ("STACK_DISCOVERY_FILE", "\(root)/.stack/run/endpoints.json"),
                 ]
+                // Published addresses are bound by the service itself (the balancer listens on them too): no
+                // forwarding hop in the supervisor, and SO_REUSEPORT lets every instance share them.
+                if !service.publish.isEmpty {
+                    environment.append(("STACK_PUBLISH", service.publish.map(\.description).joined(separator: ",")))
+                }
                 instances.append(
                     InstanceSpec(
                         name: endpoint.name, service: service.name, index: offset + 1, address: endpoint.host,

@@ -36,6 +36,9 @@ import Testing
                 "STACK_DISCOVERY_FILE=/srv/evergreen/.stack/run/endpoints.json",
             ])
         #expect(api2.dataDirectory == "/srv/evergreen/.stack/data/api-2")
+        // Only a service with published addresses gets STACK_PUBLISH, after the other STACK_ variables.
+        #expect(api2[environment: "STACK_PUBLISH"] == nil)
+        #expect(instances[0].environment.last.map { "\($0.name)=\($0.value)" } == "STACK_PUBLISH=127.0.0.1:8080")
         #expect(instances[4][environment: "STORE_PRIMARY"] == "127.20.0.5:6379")
         #expect(
             instances[9][environment: "TARGETS"]
