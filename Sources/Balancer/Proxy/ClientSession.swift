@@ -34,7 +34,7 @@ final class ClientSession: ConnectionHandler {
     private var method = HTTPMethod.GET
     private var requestID = ""
     private var headBytes = ByteBuffer()
-    private var requestFraming = HeadRewriter.Framing.none
+    private var requestFraming = HTTPBodyFraming.none
     private var hasIdempotencyKey = false
     private var keepAlive = true
     private var isHTTP10 = false
@@ -52,7 +52,6 @@ final class ClientSession: ConnectionHandler {
     private var isAttached = false
     private var responseStarted = false
     private var responseCode = 0
-    private var responseFraming = HeadRewriter.Framing.none
     /// Whether the answer goes to the client chunked (the upstream's was chunked or delimited by its close).
     private var chunksToClient = false
     private var upstreamKeepAlive = true
@@ -146,7 +145,7 @@ final class ClientSession: ConnectionHandler {
         keepAlive = head.isKeepAlive && !owner.isDraining
         isHTTP10 = !head.version.isAtLeastHTTP11
         exchangeStartedAt = owner.loop.now
-        requestFraming = HeadRewriter.requestFraming(head)
+        requestFraming = decoder.currentBodyFraming
         hasIdempotencyKey = head.headers.contains(name: "idempotency-key")
         requestComplete = decoder.skipEndIfBodiless()
         keptBody.clear()
@@ -327,9 +326,10 @@ final class ClientSession: ConnectionHandler {
             responseStarted = true
             responseCode = code
             upstreamKeepAlive = head.isKeepAlive
-            let (framing, untilClose) = HeadRewriter.responseFraming(head, method: method)
+            let (decoded, untilClose) = upstream.decoder.currentBodyFraming
             let isBodiless = method == .HEAD || code < 200 || code == 204 || code == 304
-            responseFraming = framing
+            // The decoder says `.none` for an empty body too: the client must still be told its length.
+            let framing = decoded == .none && !isBodiless ? .length(0) : decoded
             if untilClose { upstreamKeepAlive = false }
             var clientFraming = framing
             chunksToClient = framing == .chunked

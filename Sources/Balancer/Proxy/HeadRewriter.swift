@@ -9,13 +9,6 @@ import HTTP
 /// peer's framing: the balancer writes exactly one `Content-Length` or `Transfer-Encoding` of its own for the
 /// body it relays, so the two sides can never disagree on where a message ends (request smuggling).
 struct HeadRewriter: Sendable {
-    /// How a relayed body is framed on the wire we write.
-    enum Framing: Equatable, Sendable {
-        case none
-        case length(Int)
-        case chunked
-    }
-
     /// The served-by header's name as configured, or nil.
     let servedByName: [UInt8]?
 
@@ -25,25 +18,11 @@ struct HeadRewriter: Sendable {
 
     // MARK: - Requests
 
-    /// The framing of a decoded request's body (the decoder has already refused ambiguous ones).
-    static func requestFraming(_ head: HTTPRequestHead) -> Framing {
-        var framing = Framing.none
-        head.headers.forEachRawField { name, value in
-            if HeadRewriter.equalsLowercase(name, "transfer-encoding") {
-                framing = .chunked
-            } else if HeadRewriter.equalsLowercase(name, "content-length"), framing != .chunked {
-                let length = HeadRewriter.leadingDecimal(value)
-                framing = length > 0 ? .length(length) : .none
-            }
-        }
-        return framing
-    }
-
     /// Appends the request line (always HTTP/1.1 upstream), the end-to-end fields, `X-Forwarded-For` (the
     /// client's chain plus `clientHost`), `X-Forwarded-Proto`, `X-Forwarded-Host`, `X-Request-ID` and the
     /// framing. Returns the request id: the client's when it sent a sensible one, else `newID()`.
     func writeRequestHead(
-        _ head: HTTPRequestHead, clientHost: String, framing: Framing, into out: inout ByteBuffer,
+        _ head: HTTPRequestHead, clientHost: String, framing: HTTPBodyFraming, into out: inout ByteBuffer,
         newID: () -> String
     ) -> String {
         out.writeString(head.method.rawValue)
@@ -97,28 +76,12 @@ struct HeadRewriter: Sendable {
 
     // MARK: - Responses
 
-    /// How an upstream response's body is framed on the upstream connection, given the request's method.
-    static func responseFraming(_ head: HTTPResponseHead, method: HTTPMethod) -> (framing: Framing, untilClose: Bool) {
-        let code = head.status.code
-        if method == .HEAD || code < 200 || code == 204 || code == 304 { return (.none, false) }
-        var framing: Framing?
-        head.headers.forEachRawField { name, value in
-            if HeadRewriter.equalsLowercase(name, "transfer-encoding") {
-                framing = .chunked
-            } else if HeadRewriter.equalsLowercase(name, "content-length"), framing != .chunked {
-                framing = .length(HeadRewriter.leadingDecimal(value))
-            }
-        }
-        guard let framing else { return (.chunked, true) }
-        return (framing, false)
-    }
-
     /// Appends the response head for the client: the upstream's status and end-to-end fields, the
     /// served-by header, `X-Request-ID` when the upstream did not echo it, the framing, and `Connection`.
     /// A bodiless answer (HEAD, 204, 304) keeps the upstream's `Content-Length`, which describes the body a
     /// GET would have had.
     func writeResponseHead(
-        _ head: HTTPResponseHead, framing: Framing, isBodiless: Bool, servedBy: String, requestID: String,
+        _ head: HTTPResponseHead, framing: HTTPBodyFraming, isBodiless: Bool, servedBy: String, requestID: String,
         keepAlive: Bool, announceKeepAlive: Bool, into out: inout ByteBuffer
     ) {
         out.writeStaticString("HTTP/1.1 ")
@@ -173,31 +136,85 @@ struct HeadRewriter: Sendable {
         case hopByHop, framing, forwardedFor, forwardedProto, forwardedHost, requestID, host, expect, other
     }
 
-    /// What a field is to a proxy, by its name (case-insensitive); the length picks the candidates so most
-    /// names cost one comparison.
+    /// What a field is to a proxy, by its name (case-insensitive). The length picks the candidates and one
+    /// or two 8-byte loads compare them: this runs for every field of every head, both ways.
     static func classify(_ name: UnsafeRawBufferPointer) -> FieldKind {
         switch name.count {
-        case 2: return equalsLowercase(name, "te") ? .hopByHop : .other
-        case 4: return equalsLowercase(name, "host") ? .host : .other
-        case 6: return equalsLowercase(name, "expect") ? .expect : .other
+        case 2: return name.lowered16(at: 0) == Word.te ? .hopByHop : .other
+        case 4: return name.lowered32(at: 0) == Word.host ? .host : .other
+        case 6: return name.lowered32(at: 0) == Word.expe && name.lowered16(at: 4) == Word.ct ? .expect : .other
         case 7:
-            if equalsLowercase(name, "upgrade") || equalsLowercase(name, "trailer") { return .hopByHop }
+            let tail = name.lowered32(at: 3)
+            let head = name.lowered32(at: 0)
+            if (head == Word.upgr && tail == Word.rade) || (head == Word.trai && tail == Word.iler) { return .hopByHop }
             return .other
         case 10:
-            if equalsLowercase(name, "connection") || equalsLowercase(name, "keep-alive") { return .hopByHop }
+            let head = name.lowered64(at: 0)
+            let tail = name.lowered16(at: 8)
+            if (head == Word.connecti && tail == Word.on) || (head == Word.keepAliv && tail == Word.ve) {
+                return .hopByHop
+            }
             return .other
-        case 12: return equalsLowercase(name, "x-request-id") ? .requestID : .other
-        case 14: return equalsLowercase(name, "content-length") ? .framing : .other
-        case 15: return equalsLowercase(name, "x-forwarded-for") ? .forwardedFor : .other
+        case 12:
+            return name.lowered64(at: 0) == Word.xRequest && name.lowered32(at: 8) == Word.stID ? .requestID : .other
+        case 14:
+            return name.lowered64(at: 0) == Word.content_ && name.lowered64(at: 6) == Word.tLength ? .framing : .other
+        case 15:
+            return name.lowered64(at: 0) == Word.xForwar && name.lowered64(at: 7) == Word.rdedFor
+                ? .forwardedFor : .other
         case 16:
-            if equalsLowercase(name, "proxy-connection") { return .hopByHop }
-            if equalsLowercase(name, "x-forwarded-host") { return .forwardedHost }
+            let head = name.lowered64(at: 0)
+            let tail = name.lowered64(at: 8)
+            if head == Word.proxyCon && tail == Word.nnection { return .hopByHop }
+            if head == Word.xForwar2 && tail == Word.dedHost { return .forwardedHost }
             return .other
         case 17:
-            if equalsLowercase(name, "transfer-encoding") { return .framing }
-            if equalsLowercase(name, "x-forwarded-proto") { return .forwardedProto }
+            let head = name.lowered64(at: 0)
+            let tail = name.lowered64(at: 9)
+            if head == Word.transfer && tail == Word.encoding { return .framing }
+            if head == Word.xForwar2 && tail == Word.edProto { return .forwardedProto }
             return .other
         default: return .other
+        }
+    }
+
+    /// The lower-cased names' bytes as little-endian words, for `classify`.
+    enum Word {
+        static let te = word16("te")
+        static let host = word32("host")
+        static let expe = word32("expe")
+        static let ct = word16("ct")
+        static let upgr = word32("upgr")
+        static let rade = word32("rade")
+        static let trai = word32("trai")
+        static let iler = word32("iler")
+        static let connecti = word64("connecti")
+        static let on = word16("on")
+        static let keepAliv = word64("keep-ali")
+        static let ve = word16("ve")
+        static let xRequest = word64("x-reques")
+        static let stID = word32("t-id")
+        static let content_ = word64("content-")
+        static let tLength = word64("t-length")
+        static let xForwar = word64("x-forwar")
+        static let rdedFor = word64("rded-for")
+        static let proxyCon = word64("proxy-co")
+        static let nnection = word64("nnection")
+        static let xForwar2 = word64("x-forwar")
+        static let dedHost = word64("ded-host")
+        static let transfer = word64("transfer")
+        static let encoding = word64("encoding")
+        static let edProto = word64("ed-proto")
+
+        static func word64(_ text: StaticString) -> UInt64 { word(text, 8) }
+        static func word32(_ text: StaticString) -> UInt32 { UInt32(truncatingIfNeeded: word(text, 4)) }
+        static func word16(_ text: StaticString) -> UInt16 { UInt16(truncatingIfNeeded: word(text, 2)) }
+
+        private static func word(_ text: StaticString, _ count: Int) -> UInt64 {
+            precondition(text.utf8CodeUnitCount == count)
+            var value: UInt64 = 0
+            for index in (0..<count).reversed() { value = value << 8 | UInt64(text.utf8Start[index]) }
+            return value
         }
     }
 
@@ -224,7 +241,7 @@ struct HeadRewriter: Sendable {
         out.writeStaticString("\r\n")
     }
 
-    static func writeFraming(_ framing: Framing, into out: inout ByteBuffer) {
+    static func writeFraming(_ framing: HTTPBodyFraming, into out: inout ByteBuffer) {
         switch framing {
         case .none: break
         case .length(let length):
@@ -314,5 +331,25 @@ extension HeadRewriter {
             }
         }
         return result
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    // Loads that lower-case ASCII letters by setting bit 5 of every byte. For the names `classify` looks for
+    // (letters and `-`) that is exact: a byte matching a letter after the OR is that letter in either case,
+    // and the only other byte matching `-` (0x2D) is CR (0x0D), which a field name cannot hold.
+    @inline(__always)
+    func lowered64(at offset: Int) -> UInt64 {
+        loadUnaligned(fromByteOffset: offset, as: UInt64.self) | 0x2020_2020_2020_2020
+    }
+
+    @inline(__always)
+    func lowered32(at offset: Int) -> UInt32 {
+        loadUnaligned(fromByteOffset: offset, as: UInt32.self) | 0x2020_2020
+    }
+
+    @inline(__always)
+    func lowered16(at offset: Int) -> UInt16 {
+        loadUnaligned(fromByteOffset: offset, as: UInt16.self) | 0x2020
     }
 }

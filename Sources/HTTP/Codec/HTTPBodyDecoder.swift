@@ -45,6 +45,15 @@ struct HTTPBodyDecoder: Sendable {
     }
 
     /// Whether the body ends only when the connection does.
+    /// How the body is delimited, judged from the state right after the head (before any body byte).
+    var framing: HTTPBodyFraming {
+        switch state {
+        case .fixed(let remaining): return .length(remaining)
+        case .done: return .none
+        case .chunkSize, .chunkData, .chunkDataEnd, .trailers, .untilClose: return .chunked
+        }
+    }
+
     var isUntilClose: Bool {
         if case .untilClose = state { return true }
         return false

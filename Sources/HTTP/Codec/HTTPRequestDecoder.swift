@@ -85,6 +85,13 @@ public struct HTTPRequestDecoder: Sendable {
         return true
     }
 
+    /// Right after `.head`: how that request's body is delimited (`.none` when it has none). A proxy relays
+    /// the body with the same framing without looking the headers up again.
+    public var currentBodyFraming: HTTPBodyFraming {
+        guard case .body(let body) = state else { return .none }
+        return body.framing
+    }
+
     /// Like `decode`, for when the peer has closed: nil if the close fell between requests, otherwise the
     /// remaining parts, then a `.truncatedMessage` error if the request was cut short.
     public mutating func decodeAtEOF(_ buffer: inout ByteBuffer) throws -> HTTPRequestPart? {

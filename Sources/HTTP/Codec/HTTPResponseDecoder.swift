@@ -43,6 +43,14 @@ public struct HTTPResponseDecoder: Sendable {
         pendingMethods.append(method)
     }
 
+    /// Right after `.head`: how that response's body is delimited (`.none` when it has none), and whether
+    /// it runs until the connection closes (then `.chunked` is what a proxy should send on).
+    public var currentBodyFraming: (framing: HTTPBodyFraming, untilClose: Bool) {
+        guard case .body(let body, _) = state else { return (.none, false) }
+        if body.isUntilClose { return (.chunked, true) }
+        return (body.framing, false)
+    }
+
     /// Whether a `101 Switching Protocols` has ended HTTP on this connection.
     public var isUpgraded: Bool {
         if case .upgraded = state { return true }
