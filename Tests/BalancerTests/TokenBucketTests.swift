@@ -97,3 +97,17 @@ import Testing
         #expect(limiter.trackedClients == 0)
     }
 }
+
+@Suite struct TokenBucketLimitsTests {
+    @Test("extreme rates and bursts neither trap nor overflow")
+    func extremes() {
+        let now = Instant(nanoseconds: 1_000_000_000)
+        var slow = TokenBucket(rate: 1e-12, burst: 1_000_000)
+        #expect(slow.emissionInterval == .seconds(86_400 as Int64))
+        #expect(slow.admit(at: now) == nil)
+        var fast = TokenBucket(rate: 1e12, burst: 1)
+        #expect(fast.emissionInterval == .nanoseconds(1))
+        #expect(fast.admit(at: now) == nil)
+        #expect(fast.admit(at: now) == .nanoseconds(1))
+    }
+}

@@ -18,9 +18,13 @@ public struct TokenBucket: Sendable, Equatable {
     /// A full bucket refilling `rate` tokens a second (more than 0; fractions allowed) holding `burst`
     /// (at least 1).
     public init(rate: Double, burst: Int) {
-        precondition(rate > 0 && rate <= 1e9 && burst >= 1, "invalid token bucket")
-        emissionInterval = .nanoseconds(max(1, Int64((1e9 / rate).rounded())))
-        burstTolerance = emissionInterval * Int64(burst - 1)
+        precondition(rate > 0 && burst >= 1, "invalid token bucket")
+        // Clamped so that no rate, however tiny, and no burst overflow the instant arithmetic: one token
+        // a day at the slowest, and at most about a century of tolerance.
+        let interval = min(max(1, (1e9 / rate).rounded()), 86_400e9)
+        emissionInterval = .nanoseconds(Int64(interval))
+        let tolerance = emissionInterval.nanoseconds.multipliedReportingOverflow(by: Int64(burst - 1))
+        burstTolerance = .nanoseconds(tolerance.overflow ? Int64.max / 4 : min(tolerance.partialValue, Int64.max / 4))
     }
 
     /// Takes a token at `now`: `nil` when one was there (admitted), else how long until one will be.
