@@ -85,7 +85,7 @@ import Testing
                 #"BALANCER_UPSTREAM_SERVICE: expected a service name (letters, digits, _ and -), got "a b""#,
                 #"LOG_LEVEL: expected debug, info, warn or error, got "loud""#,
                 #"--upstream: expected <IPv4 address>:<port other than 0>, got "127.0.0.1""#,
-                "--nope: unknown option (expected one of --config, --bind, --port, --upstream, --log-level)",
+                "--nope: unknown option (expected one of --config, --bind, --port, --upstream, --log-level, --threads)",
                 "--port: missing value",
             ])
     }

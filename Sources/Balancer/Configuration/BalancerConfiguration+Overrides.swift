@@ -42,6 +42,7 @@ extension BalancerConfiguration {
                 }
             }
             if let text = value("LOG_LEVEL") { setLevel(text, source: "LOG_LEVEL", in: &configuration) }
+            if let text = value("BALANCER_THREADS") { setThreads(text, source: "BALANCER_THREADS", in: &configuration) }
         }
 
         mutating func apply(arguments: [String], to configuration: inout BalancerConfiguration) {
@@ -64,6 +65,7 @@ extension BalancerConfiguration {
                 case "--bind": setHost(text, source: flag, in: &configuration)
                 case "--port": setPort(text, source: flag, in: &configuration)
                 case "--log-level": setLevel(text, source: flag, in: &configuration)
+                case "--threads": setThreads(text, source: flag, in: &configuration)
                 case "--upstream":
                     switch BalancerConfigurationDecoder.loopbackAddress(text) {
                     case .success(let address):
@@ -82,6 +84,15 @@ extension BalancerConfiguration {
         }
 
         // MARK: - Values
+
+        private mutating func setThreads(_ text: String, source: String, in configuration: inout BalancerConfiguration)
+        {
+            guard let count = Int(text), (1...256).contains(count) else {
+                report(source, "expected a number of event loops from 1 to 256, got \(JSONValue.quoted(text))")
+                return
+            }
+            configuration.threads = count
+        }
 
         private mutating func setHost(_ text: String, source: String, in configuration: inout BalancerConfiguration) {
             guard let address = SocketAddress.parseIPv4(text) else {

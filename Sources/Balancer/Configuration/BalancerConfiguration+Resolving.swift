@@ -8,7 +8,7 @@ extension BalancerConfiguration {
     public static let defaultPath = "services/balancer/balancer.json"
 
     /// The flags `resolve` accepts; each takes a value. `-h`/`--help` are the caller's to handle first.
-    public static let flags = ["--config", "--bind", "--port", "--upstream", "--log-level"]
+    public static let flags = ["--config", "--bind", "--port", "--upstream", "--log-level", "--threads"]
 
     /// The configuration `balancer.json`'s bytes describe, over the defaults. Pure.
     ///

@@ -21,7 +21,7 @@ public final class BalancerServer: Sendable {
         var loopCount: Int
         var settings: ProxySettings
         var health: HealthChecker.Settings
-        var rateLimit: RateLimitSettings?
+        var rateLimit: BalancerConfiguration.RateLimit?
         /// Static upstreams, or nil when they come from the discovery file.
         var staticUpstreams: [(name: String, address: SocketAddress, weight: Int)]?
         var discovery: (path: String, service: String)?
@@ -103,7 +103,9 @@ public final class BalancerServer: Sendable {
             let (box, bound) = try await loop.submit { () throws -> (LoopBox, [SocketAddress]) in
                 let state = ProxyLoop(
                     loop: loop, settings: options.settings, directory: directory, metrics: metrics,
-                    rateLimit: options.rateLimit, logger: logger, seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+                    rateLimiter: BalancerServer.rateLimiter(options.rateLimit, share: options.loopCount),
+                    logger: logger,
+                    seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
                 let bound = try state.start(addresses: requested)
                 return (LoopBox(state: state), bound)
             }
@@ -152,7 +154,7 @@ public final class BalancerServer: Sendable {
     public var adminAddress: SocketAddress? { admin?.address }
 
     /// Replaces the static upstream list (a reload); the health checker picks the change up at once.
-    func setUpstreams(_ upstreams: [(name: String, address: SocketAddress, weight: Int)]) async {
+    public func setUpstreams(_ upstreams: [(name: String, address: SocketAddress, weight: Int)]) async {
         directory.update(upstreams, initiallyUp: !options.health.enabled)
         let box = background.withLock { $0 }
         _ = try? await group.loops[0].submit { box?.checker?.refresh() }
@@ -218,17 +220,63 @@ extension BalancerMetrics {
 }
 
 extension BalancerServer {
-    /// A balancer over a static list of upstreams with the default settings (tests, quick use).
-    public convenience init(
-        listen: [SocketAddress], upstreams: [SocketAddress], admin: SocketAddress? = nil, loopCount: Int = 1,
-        healthChecks: Bool = true, logger: Logger
-    ) throws {
+    /// A balancer as `configuration` describes it.
+    public convenience init(configuration: BalancerConfiguration, logger: Logger) throws {
+        try self.init(options: Options(configuration), logger: logger)
+    }
+
+    /// Each loop's share of the per-client rate (a client's connections may land on any loop).
+    static func rateLimiter(_ limit: BalancerConfiguration.RateLimit?, share: Int) -> ClientRateLimiter? {
+        var configuration = BalancerConfiguration()
+        configuration.rateLimit = limit
+        return configuration.makeRateLimiter(share: share)
+    }
+
+    /// The upstreams a static configuration lists, as the directory takes them.
+    static func upstreams(
+        _ source: BalancerConfiguration.UpstreamSource
+    ) -> [(
+        name: String, address: SocketAddress, weight: Int
+    )]? {
+        guard case .fixed(let list) = source else { return nil }
+        return list.map { ($0.name, $0.address, $0.weight) }
+    }
+}
+
+extension BalancerServer.Options {
+    /// The options `configuration` resolves to.
+    init(_ configuration: BalancerConfiguration) {
+        var settings = ProxySettings()
+        settings.algorithm = configuration.algorithm
+        settings.requestLimits = HTTPDecoderLimits(
+            maxHeaderBytes: configuration.limits.maxHeaderBytes, maxBodySize: configuration.limits.maxBodyBytes)
+        settings.maxConnectionsPerLoop = max(1, configuration.limits.maxConnections / configuration.loopCount)
+        settings.clientHeaderTimeout = configuration.timeouts.clientHeader
+        settings.clientBodyTimeout = configuration.timeouts.clientBody
+        settings.clientIdleTimeout = configuration.timeouts.clientIdle
+        settings.connectTimeout = configuration.timeouts.connect
+        settings.upstreamReadTimeout = configuration.timeouts.upstreamRead
+        settings.retryPolicy = configuration.retryPolicy
+        settings.idleConnectionsPerUpstream = configuration.keepalive.connectionsPerUpstream
+        settings.upstreamIdleTimeout = configuration.keepalive.idleTimeout
+        settings.servedByHeader = configuration.servedByHeader
+        settings.maxFails = configuration.passive.maxFails
+        settings.failTimeout = configuration.passive.failTimeout
         var health = HealthChecker.Settings()
-        health.enabled = healthChecks
-        try self.init(
-            options: Options(
-                listen: listen, admin: admin, loopCount: loopCount, settings: ProxySettings(), health: health,
-                rateLimit: nil, staticUpstreams: upstreams.map { ($0.description, $0, 1) }, discovery: nil),
-            logger: logger)
+        health.enabled = configuration.healthCheck.isEnabled
+        health.path = configuration.healthCheck.path
+        health.interval = configuration.healthCheck.interval
+        health.timeout = configuration.healthCheck.timeout
+        health.rise = configuration.healthCheck.rise
+        health.fall = configuration.healthCheck.fall
+        var discovery: (path: String, service: String)?
+        if case .service(let name) = configuration.upstreams, let path = configuration.discoveryFile {
+            discovery = (path, name)
+        }
+        self.init(
+            listen: [configuration.listenAddress] + configuration.publishedAddresses,
+            admin: configuration.adminAddress, loopCount: configuration.loopCount, settings: settings,
+            health: health, rateLimit: configuration.rateLimit,
+            staticUpstreams: BalancerServer.upstreams(configuration.upstreams), discovery: discovery)
     }
 }

@@ -55,7 +55,7 @@ final class ClientSession: ConnectionHandler {
     /// Whether the answer goes to the client chunked (the upstream's was chunked or delimited by its close).
     private var chunksToClient = false
     private var upstreamKeepAlive = true
-    private var lastFailure: AttemptFailure?
+    private var lastFailure: UpstreamFailure?
 
     init(connection: Connection, owner: ProxyLoop) {
         self.connection = connection
@@ -276,7 +276,7 @@ final class ClientSession: ConnectionHandler {
 
     /// The current attempt failed before any answer reached the client: retry elsewhere when allowed,
     /// otherwise answer 502/504.
-    private func attemptFailed(_ failure: AttemptFailure) {
+    private func attemptFailed(_ failure: UpstreamFailure) {
         guard let slot else { return }
         let reused = upstream?.hasCarriedRequest ?? false
         if let upstream {
@@ -288,15 +288,17 @@ final class ClientSession: ConnectionHandler {
         slot.endRequest()
         self.slot = nil
         // The keep-alive race on a reused connection is no fault of the upstream's.
-        if !(failure == .closed && reused) {
-            slot.passive.recordFailure(at: owner.loop.now)
+        if !(failure == .resetBeforeResponse && reused) {
+            _ = slot.passive.recordFailure(at: owner.loop.now)
             slot.target.failures.add(1, ordering: .relaxed)
         }
         lastFailure = failure
         let nothingSent = failure == .connectFailed || failure == .connectTimedOut
         let mayRetry =
-            tried.count <= owner.settings.retries && (nothingSent || !bodyOverflowed)
-            && (nothingSent || method.isIdempotent || (method == .POST && hasIdempotencyKey))
+            (nothingSent || !bodyOverflowed)
+            && owner.settings.retryPolicy.mayRetry(
+                method: method, hasIdempotencyKey: hasIdempotencyKey, failure: failure, attempt: tried.count,
+                responseStarted: false)
         guard mayRetry else {
             let timedOut = failure == .connectTimedOut || failure == .readTimedOut
             respondLocally(
@@ -315,9 +317,10 @@ final class ClientSession: ConnectionHandler {
         switch part {
         case .head(let head):
             let code = head.status.code
-            if (code == 502 || code == 503 || code == 504), !responseStarted, requestComplete,
-                tried.count <= owner.settings.retries, !bodyOverflowed,
-                method.isIdempotent || (method == .POST && hasIdempotencyKey),
+            if code >= 502 && code <= 504, requestComplete, !bodyOverflowed,
+                owner.settings.retryPolicy.mayRetry(
+                    method: method, hasIdempotencyKey: hasIdempotencyKey, failure: .status(code), attempt: tried.count,
+                    responseStarted: false),
                 owner.hasOtherCandidate(excluding: tried)
             {
                 attemptFailed(.status(code))
@@ -360,7 +363,7 @@ final class ClientSession: ConnectionHandler {
         }
     }
 
-    func upstreamFailed(_ upstream: UpstreamConnection, _ failure: AttemptFailure) {
+    func upstreamFailed(_ upstream: UpstreamConnection, _ failure: UpstreamFailure) {
         guard upstream === self.upstream, case .exchanging = state else { return }
         if responseStarted {
             // Part of the answer is out: the client can only learn of the failure by the close.
@@ -380,7 +383,7 @@ final class ClientSession: ConnectionHandler {
         let now = owner.loop.now
         if let slot {
             slot.endRequest()
-            slot.passive.recordSuccess(at: now)
+            _ = slot.passive.recordSuccess(at: now)
             slot.countAnswer(code: responseCode)
             slot.target.requests.add(1, ordering: .relaxed)
             slot.target.totalMicros.add(Int((now - exchangeStartedAt).nanoseconds / 1000), ordering: .relaxed)

@@ -20,7 +20,7 @@ final class HealthChecker {
     private let directory: UpstreamDirectory
     private let logger: Logger
     private let pool: HTTPConnectionPool
-    private var states: [ObjectIdentifier: (target: UpstreamTarget, health: ActiveHealth, inFlight: Bool)] = [:]
+    private var states: [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool)] = [:]
     private var timer: RepeatingTimer?
     private var generation = -1
 
@@ -48,14 +48,20 @@ final class HealthChecker {
         let (current, targets) = directory.snapshot()
         guard current != generation else { return }
         generation = current
-        var next: [ObjectIdentifier: (target: UpstreamTarget, health: ActiveHealth, inFlight: Bool)] = [:]
+        var next: [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool)] = [:]
         var newcomers: [UpstreamTarget] = []
         for target in targets {
             let key = ObjectIdentifier(target)
             if let existing = states[key] {
                 next[key] = existing
             } else {
-                next[key] = (target, ActiveHealth(rise: settings.rise, fall: settings.fall), false)
+                next[key] = (
+                    target,
+                    UpstreamHealth(
+                        checksEnabled: true, rise: settings.rise, fall: settings.fall, maxFails: 0,
+                        failTimeout: .seconds(1 as Int64), now: loop.now),
+                    false
+                )
                 newcomers.append(target)
             }
         }
@@ -88,22 +94,25 @@ final class HealthChecker {
                 passed = false
                 reason = error.message
             }
-            let change = state.health.record(passed: passed)
+            let change = state.health.recordCheck(passed: passed, at: self.loop.now)
             self.states[key] = state
+            let health = state.health.state
             target.checkSummary.withLock {
                 $0 =
                     passed
-                    ? "passed \(state.health.consecutivePasses) in a row (\(reason))"
-                    : "failed \(state.health.consecutiveFailures) in a row: \(reason)"
+                    ? "passed \(health.consecutiveSuccesses) in a row (\(reason))"
+                    : "failed \(health.consecutiveFailures) in a row: \(reason)"
             }
-            if let change {
-                target.isUp.store(change, ordering: .releasing)
-                if change {
-                    self.logger.info("upstream up", ["upstream": target.name, "address": target.address])
-                } else {
-                    self.logger.warning(
-                        "upstream down", ["upstream": target.name, "address": target.address, "reason": reason])
-                }
+            switch change {
+            case .cameUp?:
+                target.isUp.store(true, ordering: .releasing)
+                self.logger.info("upstream up", ["upstream": target.name, "address": target.address])
+            case .wentDown?:
+                target.isUp.store(false, ordering: .releasing)
+                self.logger.warning(
+                    "upstream down", ["upstream": target.name, "address": target.address, "reason": reason])
+            case .ejected?, .readmitted?, nil:
+                break
             }
         }
     }

@@ -31,7 +31,7 @@ final class ProxyLoop {
 
     init(
         loop: EventLoop, settings: ProxySettings, directory: UpstreamDirectory, metrics: BalancerMetrics,
-        rateLimit: RateLimitSettings?, logger: Logger, seed: UInt64
+        rateLimiter: ClientRateLimiter?, logger: Logger, seed: UInt64
     ) {
         self.loop = loop
         self.settings = settings
@@ -42,9 +42,7 @@ final class ProxyLoop {
         // Answers are relayed as they stream: no limit on their size.
         self.responseLimits = HTTPDecoderLimits(maxHeaderBytes: 64 * 1024, maxBodySize: Int.max)
         self.selector = UpstreamSelector(algorithm: settings.algorithm, seed: seed)
-        if let rateLimit {
-            rateLimiter = ClientRateLimiter(ratePerSecond: rateLimit.requestsPerSecond, burst: rateLimit.burst)
-        }
+        self.rateLimiter = rateLimiter
     }
 
     /// Binds this loop's listener on each address (SO_REUSEPORT: the kernel spreads connections over loops).
@@ -152,7 +150,7 @@ final class ProxyLoop {
         for slot in slots { slot.closeIdle(olderThan: settings.upstreamIdleTimeout, now: now) }
         retiring.removeAll { $0.activeRequests == 0 && $0.openCount == 0 }
         for slot in retiring where slot.activeRequests == 0 { slot.closeIdle(olderThan: .zero, now: now, all: true) }
-        rateLimiter?.sweep(at: now)
+        rateLimiter?.removeIdle(at: now)
     }
 
     /// Stops accepting and closes idle client connections; busy ones close after their answer.
@@ -169,10 +167,4 @@ final class ProxyLoop {
         for session in Array(sessions.values) { session.connection.close() }
         for slot in slots + retiring { slot.closeIdle(olderThan: .zero, now: loop.now, all: true) }
     }
-}
-
-/// The rate limit's parameters.
-struct RateLimitSettings: Sendable {
-    var requestsPerSecond: Double
-    var burst: Double
 }

@@ -20,8 +20,8 @@ struct ProxySettings: Sendable {
     var connectTimeout: TimeAmount = .seconds(1 as Int64)
     /// An upstream may be silent this long while we wait for its answer (then 504).
     var upstreamReadTimeout: TimeAmount = .seconds(30 as Int64)
-    /// Further upstreams tried after a failed first one.
-    var retries = 2
+    /// When a failed try is sent to another upstream.
+    var retryPolicy = RetryPolicy(retries: 2)
     /// Idle keep-alive connections kept per upstream per loop.
     var idleConnectionsPerUpstream = 256
     /// An idle upstream connection older than this is closed rather than reused.

@@ -50,7 +50,7 @@ final class UpstreamConnection: ConnectionHandler {
             do {
                 part = try decoder.decode(&connection.inbound)
             } catch {
-                session.upstreamFailed(self, .invalidResponse)
+                session.upstreamFailed(self, .resetBeforeResponse)
                 return
             }
             guard let part else { return }
@@ -77,17 +77,10 @@ final class UpstreamConnection: ConnectionHandler {
         slot.connectionClosed(self)
         if let session {
             self.session = nil
-            session.upstreamFailed(self, error?.isTimeout == true ? .readTimedOut : .closed)
+            session.upstreamFailed(self, error?.isTimeout == true ? .readTimedOut : .resetBeforeResponse)
         }
     }
 }
 
-/// Why an attempt on an upstream failed.
-enum AttemptFailure: Error, Equatable {
-    /// Connecting failed or timed out: nothing was sent.
-    case connectFailed, connectTimedOut
-    /// The upstream closed, answered garbage, or was silent too long after we sent.
-    case closed, invalidResponse, readTimedOut
-    /// It answered 502, 503 or 504.
-    case status(Int)
-}
+/// A failed attempt travels in `Result`s on the proxy's paths.
+extension UpstreamFailure: Error {}

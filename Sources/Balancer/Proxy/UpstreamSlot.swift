@@ -15,7 +15,8 @@ final class UpstreamSlot {
     private(set) var openCount = 0
     /// Requests of this loop in flight on this upstream.
     private(set) var activeRequests = 0
-    var passive: PassiveHealth
+    /// Passive health only (checks off): active checks are the checker's, shared through `target.isUp`.
+    var passive: UpstreamHealth
     /// `balancer_requests_total{upstream, code}` children by code.
     private var requestCounters: [Int: Counter] = [:]
     private let metrics: BalancerMetrics
@@ -24,7 +25,9 @@ final class UpstreamSlot {
         self.target = target
         self.loop = loop
         self.metrics = metrics
-        self.passive = PassiveHealth(maxFails: settings.maxFails, failTimeout: settings.failTimeout)
+        self.passive = UpstreamHealth(
+            checksEnabled: false, rise: 1, fall: 1, maxFails: settings.maxFails, failTimeout: settings.failTimeout,
+            now: loop.now)
     }
 
     /// Whether new requests may go here now.
@@ -55,7 +58,7 @@ final class UpstreamSlot {
     /// Opens a new connection; `completion` runs on the loop.
     func connect(
         settings: ProxySettings, limits: HTTPDecoderLimits,
-        _ completion: @escaping (Result<UpstreamConnection, AttemptFailure>) -> Void
+        _ completion: @escaping (Result<UpstreamConnection, UpstreamFailure>) -> Void
     ) {
         Connection.connect(to: target.address, on: loop, timeout: settings.connectTimeout) { result in
             switch result {

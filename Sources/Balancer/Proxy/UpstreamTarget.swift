@@ -10,6 +10,9 @@ final class UpstreamTarget: Sendable {
     let address: SocketAddress
     /// Relative share of the traffic, 1...256.
     let weight: Int
+    /// The address and port as one number: source hashing keeps a client on its upstream by this, whatever
+    /// the upstream's position in the list.
+    let identity: UInt64
     /// What active health checks say (true until a check says otherwise when checks are off).
     let isUp: Atomic<Bool>
     /// Set when the upstream left the configuration: it takes no new request and goes once idle.
@@ -28,6 +31,11 @@ final class UpstreamTarget: Sendable {
         self.name = name
         self.address = address
         self.weight = weight
+        if case .ipv4(let host, let port) = address {
+            identity = UInt64(host) << 16 | UInt64(port)
+        } else {
+            identity = UInt64(truncatingIfNeeded: address.description.hashValue)
+        }
         self.isUp = Atomic(initiallyUp)
     }
 }
