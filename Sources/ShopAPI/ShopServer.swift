@@ -60,7 +60,8 @@ public final class ShopServer: Sendable {
             loops.map { loop in
                 let store = StoreGateway(
                     loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
-                    timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                    timeout: configuration.storeTimeout, errors: metrics.storeErrors,
+                    circuitState: metrics.circuitStates.labels(loop.name), logger: logger)
                 let transactions = TransactionPool(
                     loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
                     timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)

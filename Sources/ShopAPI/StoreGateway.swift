@@ -19,7 +19,10 @@ final class StoreGateway {
     private let password: String?
     private let timeout: TimeAmount
     private let errors: Counter
+    private let circuitState: Gauge
     private let logger: Logger
+    // Confined to the loop thread: fails calls at once while the store keeps failing.
+    private var breaker = CircuitBreaker()
     // Confined to the loop thread: whether the last connection attempt failed (logged once per outage).
     private var isFailing = false
     // Confined to the loop thread.
@@ -29,7 +32,8 @@ final class StoreGateway {
 
     /// A gateway for `loop`; nothing connects before the first call.
     init(
-        loop: EventLoop, address: SocketAddress, password: String?, timeout: TimeAmount, errors: Counter, logger: Logger
+        loop: EventLoop, address: SocketAddress, password: String?, timeout: TimeAmount, errors: Counter,
+        circuitState: Gauge, logger: Logger
     ) {
         self.logger = logger
         self.loop = loop
@@ -37,32 +41,59 @@ final class StoreGateway {
         self.password = password
         self.timeout = timeout
         self.errors = errors
+        self.circuitState = circuitState
     }
 
     /// Sends one command; `completion` runs on the loop thread with the reply or the reason it failed,
     /// within about the timeout (plus the connection sweep's 100 ms granularity). Loop thread only.
     func call(_ arguments: [String], _ completion: @escaping Completion) {
+        if case .refuse(let seconds) = breaker.admit(now: loop.now) {
+            errors.increment()
+            return completion(.failure(.storeCircuitOpen(retryAfter: seconds)))
+        }
         withConnection { result in
             switch result {
             case .failure:
-                self.errors.increment()
+                self.recordFailure()
                 completion(.failure(.storeUnavailable))
             case .success(let connection):
                 connection.send(arguments) { reply in
                     switch reply {
                     case .success(.error(let message)):
+                        self.recordSuccess()
                         self.errors.increment()
                         self.logger.warning("store error reply", ["store": self.address, "error": message])
                         completion(.failure(StoreGateway.classify(errorReply: message)))
                     case .success(let value):
+                        self.recordSuccess()
                         completion(.success(value))
                     case .failure(let error):
-                        self.errors.increment()
+                        self.recordFailure()
                         self.logger.warning("store call failed", ["store": self.address, "error": error.message])
                         completion(.failure(.storeUnavailable))
                     }
                 }
             }
+        }
+    }
+
+    /// The store answered: a closed circuit stays closed (one branch), any other closes.
+    private func recordSuccess() {
+        if breaker.recordSuccess() { circuitChanged() }
+    }
+
+    /// The store did not answer: counted, and the circuit may open.
+    private func recordFailure() {
+        errors.increment()
+        if breaker.recordFailure(now: loop.now) { circuitChanged() }
+    }
+
+    private func circuitChanged() {
+        circuitState.set(breaker.gaugeValue)
+        switch breaker.state {
+        case .open: logger.warning("store circuit open: failing store calls at once", ["store": address])
+        case .halfOpen: logger.info("store circuit half-open: probing the store", ["store": address])
+        case .closed: logger.info("store circuit closed", ["store": address])
         }
     }
 
