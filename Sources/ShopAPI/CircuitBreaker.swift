@@ -27,6 +27,8 @@ struct CircuitBreaker: Sendable, Equatable {
     enum Decision: Sendable, Equatable {
         /// Make the call, then report `recordSuccess` or `recordFailure`.
         case proceed
+        /// The same, as the half-open circuit's one probe (the state just changed kind).
+        case probe
         /// Fail the call at once; the client may retry after this many seconds.
         case refuse(retryAfterSeconds: Int)
     }
@@ -63,12 +65,12 @@ struct CircuitBreaker: Sendable, Equatable {
         case .open(let until):
             guard now >= until else { return .refuse(retryAfterSeconds: CircuitBreaker.seconds(until - now)) }
             state = .halfOpen(isProbing: true)
-            return .proceed
+            return .probe
         case .halfOpen(let isProbing):
             // The probe decides within a store timeout; asking again in a second is about right.
             guard !isProbing else { return .refuse(retryAfterSeconds: 1) }
             state = .halfOpen(isProbing: true)
-            return .proceed
+            return .probe
         }
     }
 

@@ -37,7 +37,7 @@ import Testing
         var breaker = CircuitBreaker(failureThreshold: 1, coolDown: .seconds(1 as Int64))
         breaker.recordFailure(now: start)
         let later = start + .seconds(1 as Int64)
-        #expect(admitting(&breaker, now: later) == .proceed)
+        #expect(admitting(&breaker, now: later) == .probe)
         #expect(breaker.state == .halfOpen(isProbing: true) && breaker.gaugeValue == 2)
         #expect(admitting(&breaker, now: later) == .refuse(retryAfterSeconds: 1))
         let changed4 = breaker.recordSuccess()
@@ -51,7 +51,7 @@ import Testing
         var breaker = CircuitBreaker(failureThreshold: 1, coolDown: .seconds(3 as Int64))
         breaker.recordFailure(now: start)
         let later = start + .seconds(4 as Int64)
-        #expect(admitting(&breaker, now: later) == .proceed)
+        #expect(admitting(&breaker, now: later) == .probe)
         let changed5 = breaker.recordFailure(now: later)
         #expect(changed5)
         #expect(breaker.state == .open(until: later + .seconds(3 as Int64)))
@@ -64,7 +64,7 @@ import Testing
         breaker.recordFailure(now: start)
         let changed6 = breaker.recordFailure(now: start + .milliseconds(900))
         #expect(!changed6)
-        #expect(admitting(&breaker, now: start + .seconds(1 as Int64)) == .proceed)
+        #expect(admitting(&breaker, now: start + .seconds(1 as Int64)) == .probe)
     }
 
     @Test("Retry-After is never 0: a cool-down about to end still says 1")
