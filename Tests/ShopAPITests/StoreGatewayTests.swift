@@ -138,6 +138,30 @@ final class GatewayHarness: @unchecked Sendable {
         #expect(refused?.status == 503 && (refused?.retryAfterSeconds ?? 0) >= 1)
     }
 
+    @Test("the transaction pool follows the master the gateway finds: new leases connect to it")
+    func transactionsFollow() async throws {
+        let first = try await ScriptedStore(["ROLE": ScriptedStore.master()])
+        let second = try await ScriptedStore(["ROLE": ScriptedStore.replica(of: first.address)])
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let harness = try GatewayHarness(configuration(master: first.address, others: [second.address]))
+        defer { harness.stop() }
+        let registry = MetricsRegistry()
+        let pool = TransactionPool(
+            loop: harness.loop, address: first.address, password: nil, timeout: .milliseconds(500),
+            errors: registry.counter(name: "pool_errors_total", help: "e"), logger: Logger(program: "test"))
+        let box = PoolBox(pool)
+        try await harness.loop.submit { harness.gateway.onMasterChange = { box.pool.retarget(to: $0) } }
+        #expect(try await box.leaseAddress() == first.address)
+
+        second.answer(["ROLE": ScriptedStore.master()])
+        first.answer(["ROLE": ScriptedStore.replica(of: second.address), "SET": .error("READONLY no")])
+        #expect(try await harness.call(["SET", "k", "1"]).get() == .simpleString("OK"))
+        #expect(try await box.leaseAddress() == second.address)
+    }
+
     @Test("a dropped connection is retried only for commands whose effect and reply bear repeating")
     func safeToRepeat() {
         #expect(StoreGateway.isSafeToRepeat(["GET", "k"]) && StoreGateway.isSafeToRepeat(["MGET", "a", "b"]))
@@ -153,5 +177,29 @@ extension Result where Failure == ShopError {
     var error: ShopError? {
         if case .failure(let error) = self { return error }
         return nil
+    }
+}
+
+/// A pool driven from async tests.
+final class PoolBox: @unchecked Sendable {
+    // @unchecked Sendable: `pool` is touched only on its loop (through `loop.execute`).
+    let pool: TransactionPool
+
+    init(_ pool: TransactionPool) { self.pool = pool }
+
+    /// Leases a connection, gives it back, and answers where it led.
+    func leaseAddress() async throws -> SocketAddress {
+        let result: Result<SocketAddress, ShopError> = await withCheckedContinuation { continuation in
+            pool.loop.execute {
+                self.pool.lease { result in
+                    continuation.resume(
+                        returning: result.map { connection in
+                            self.pool.release(connection, isReusable: true)
+                            return connection.address
+                        })
+                }
+            }
+        }
+        return try result.get()
     }
 }
