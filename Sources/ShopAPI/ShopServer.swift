@@ -66,7 +66,7 @@ public final class ShopServer: Sendable {
                     timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
                 // Transactions follow the master the gateway finds, and their trouble makes it look.
                 store.onMasterChange = { [unowned transactions] master in transactions.retarget(to: master) }
-                transactions.onConnectFailure = { [unowned store] in store.relocate() }
+                transactions.onMasterTrouble = { [unowned store] in store.relocate() }
                 return LoopContext(
                     loop: loop, store: store, transactions: transactions, metrics: metrics, logger: logger)
             })

@@ -19,8 +19,9 @@ final class TransactionPool {
     typealias Waiter = (Result<RESPConnection, ShopError>) -> Void
 
     let loop: EventLoop
-    /// Told when a connection could not be opened (the gateway then looks for the master). Loop thread.
-    var onConnectFailure: (() -> Void)?
+    /// Told when a connection could not be opened or the store said it is read-only (the gateway then looks
+    /// for the master). Loop thread.
+    var onMasterTrouble: (() -> Void)?
     // Confined to the loop thread: the master, as the loop's gateway last located it (`retarget`).
     private(set) var address: SocketAddress
     private let password: String?
@@ -64,6 +65,9 @@ final class TransactionPool {
         for connection in idle { connection.close() }
         idle.removeAll()
     }
+
+    /// A transaction met `-READONLY`: the pool's master was demoted. Loop thread only.
+    func reportReadOnly() { onMasterTrouble?() }
 
     /// Connections open or being opened (for tests and metrics).
     var connectionCount: Int { count }
@@ -153,7 +157,7 @@ final class TransactionPool {
             case .failure(let error):
                 self.count -= 1
                 self.errors.increment()
-                self.onConnectFailure?()
+                self.onMasterTrouble?()
                 self.logger.warning(
                     "unable to open a transaction connection", ["store": self.address, "error": error.message])
                 waiter(.failure(.storeUnavailable))
