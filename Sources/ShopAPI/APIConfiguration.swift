@@ -6,8 +6,22 @@ import Reactor
 public struct APIConfiguration: Sendable, Equatable {
     /// Where the HTTP server listens (loopback only). `STACK_ADDRESS`/`STACK_PORT`, `--bind`/`--port`.
     public var address: SocketAddress
-    /// The store master (loopback only). `STORE_MASTER` (`host:port`), `--store`.
+    /// The store master to start with (loopback only). `STORE_MASTER` (`host:port`), `--store`; without it,
+    /// the first of `storeAddresses`. The gateway follows the master from there (see `MasterLocator`).
     public var storeAddress: SocketAddress
+    /// Every store instance the API may ask `ROLE` to find the master and its replicas (loopback only).
+    /// `STORE_ADDRESSES`, comma-separated `host:port` (the manifest's `{{store.addresses}}`); optional.
+    public var storeAddresses: [SocketAddress] = []
+    /// Sentinels that know the master (loopback only), asked before the store instances when set.
+    /// `STORE_SENTINELS`, comma-separated `host:port`; optional.
+    public var sentinels: [SocketAddress] = []
+    /// The name the sentinels monitor the master under. `STORE_MASTER_NAME`, default `evergreen`.
+    public var masterName = "evergreen"
+    /// Where pure reads go. `API_READ_FROM`, `master` or `replicas` (the default).
+    public var readFrom: ReadPreference = .replicas
+    /// How often each loop asks again who the master is while the stack has sentinels or several store
+    /// instances (a demoted master it is still connected to answers reads without complaint).
+    public var topologyCheckInterval: TimeAmount = .seconds(5 as Int64)
     /// The store's password, or nil for none. `STORE_PASSWORD`. Never logged.
     public var storePassword: String?
     /// Event loops of the HTTP server, each with its own store connection. `API_THREADS`, `--threads`.
@@ -50,6 +64,14 @@ public struct APIConfiguration: Sendable, Equatable {
         self.logLevel = logLevel
     }
 
+    /// Where pure reads go.
+    public enum ReadPreference: String, Sendable, Equatable {
+        /// Every call goes to the master.
+        case master
+        /// Pure reads go to a replica (round-robin), or the master when none is reachable.
+        case replicas
+    }
+
     /// Why a configuration was refused: the variable or flag, and what is wrong with its value.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// The environment variable or flag (`STACK_PORT`, `--store`).
@@ -60,7 +82,8 @@ public struct APIConfiguration: Sendable, Equatable {
         public var description: String { "\(source): \(reason)" }
     }
 
-    /// The configuration from `environment` (`STACK_ADDRESS`, `STACK_PORT`, `STORE_MASTER`, `STORE_PASSWORD`,
+    /// The configuration from `environment` (`STACK_ADDRESS`, `STACK_PORT`, `STORE_MASTER`, `STORE_ADDRESSES`,
+    /// `STORE_SENTINELS`, `STORE_MASTER_NAME`, `API_READ_FROM`, `STORE_PASSWORD`,
     /// `API_THREADS`, `LOG_LEVEL`, `API_ADMIN_TOKEN`, `SECRET_KEY`, `API_SESSION_TTL`, `API_HASH_THREADS`) overridden by `arguments` (`--bind`, `--port`, `--store`, `--threads`,
     /// `--log-level`). Throws the first problem, naming the variable or flag. `-h`/`--help` are the caller's.
     public static func parse(environment: [String: String], arguments: [String]) throws(Problem) -> APIConfiguration {
@@ -77,8 +100,27 @@ public struct APIConfiguration: Sendable, Equatable {
             hostSource = "STACK_ADDRESS"
         }
         if let text = value("STACK_PORT") { port = try parsePort(text, source: "STACK_PORT") }
+        if let text = value("STORE_ADDRESSES") {
+            configuration.storeAddresses = try parseStoreList(text, source: "STORE_ADDRESSES")
+            if let first = configuration.storeAddresses.first { configuration.storeAddress = first }
+        }
         if let text = value("STORE_MASTER") {
             configuration.storeAddress = try parseStore(text, source: "STORE_MASTER")
+        }
+        if let text = value("STORE_SENTINELS") {
+            configuration.sentinels = try parseStoreList(text, source: "STORE_SENTINELS")
+        }
+        if let text = value("STORE_MASTER_NAME") {
+            guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+                throw Problem(source: "STORE_MASTER_NAME", reason: "expected a name without spaces, got '\(text)'")
+            }
+            configuration.masterName = text
+        }
+        if let text = value("API_READ_FROM") {
+            guard let preference = ReadPreference(rawValue: text) else {
+                throw Problem(source: "API_READ_FROM", reason: "expected master or replicas, got '\(text)'")
+            }
+            configuration.readFrom = preference
         }
         configuration.storePassword = value("STORE_PASSWORD")
         if let text = value("API_THREADS") { configuration.loopCount = try parseThreads(text, source: "API_THREADS") }
@@ -145,6 +187,22 @@ public struct APIConfiguration: Sendable, Equatable {
             throw Problem(source: source, reason: "expected a loopback address (127.0.0.0/8), got '\(text)'")
         }
         return address
+    }
+
+    /// A comma-separated list of `host:port` (spaces around entries and empty entries ignored, duplicates
+    /// dropped); at least one entry.
+    private static func parseStoreList(_ text: String, source: String) throws(Problem) -> [SocketAddress] {
+        var addresses: [SocketAddress] = []
+        for entry in text.split(separator: ",") {
+            let text = String(entry.trimmingSpaces())
+            guard !text.isEmpty else { continue }
+            let address = try parseStore(text, source: source)
+            if !addresses.contains(address) { addresses.append(address) }
+        }
+        guard !addresses.isEmpty else {
+            throw Problem(source: source, reason: "expected a comma-separated list of <host>:<port>, got '\(text)'")
+        }
+        return addresses
     }
 
     private static func parseThreads(_ text: String, source: String) throws(Problem) -> Int {

@@ -18,7 +18,8 @@ enum ClassicRoutes<Document: ClassicDocument> {
             } catch {
                 return exchange.fail(error)
             }
-            exchange.store.call(["GET", Document.storageKey(identity)]) { result in
+            // A pure read: a replica may answer (a few milliseconds behind the master at worst).
+            exchange.store.read(["GET", Document.storageKey(identity)]) { result in
                 switch result {
                 case .success(.bulkString(let document)): exchange.respondJSON(bytes: document)
                 case .success(.null): exchange.fail(.notFound("\(Document.kind) \(identity)"))

@@ -58,6 +58,9 @@ struct OptimisticTransaction {
         let preludeCommands = preludeReplies == nil ? prelude : []
         connection.send(pipeline: preludeCommands + [["WATCH"] + watch] + reads) { result in
             guard case .success(let replies) = result else { return fail(connection, completion) }
+            // A demoted master refuses the prelude's write: 503 (the gateway locates the new master), not a plan
+            // made from an error reply.
+            if isReadOnly(replies) { return failReadOnly(connection, completion) }
             let preludeReplies = preludeReplies ?? Array(replies.prefix(preludeCommands.count))
             guard case .simpleString("OK") = replies[preludeCommands.count] else { return fail(connection, completion) }
             let reads = Array(replies.suffix(from: preludeCommands.count + 1))
@@ -94,12 +97,26 @@ struct OptimisticTransaction {
                             completion(.success((.conflicted, lease(connection))))
                         }
                     default:
+                        // Queued writes refused -READONLY (a master demoted since the WATCH): 503, not a bug of ours.
+                        if isReadOnly(replies) { return failReadOnly(connection, completion) }
                         // EXECABORT or a reply we cannot read: the connection's state is unknown.
                         fail(connection, completion, error: .internalError)
                     }
                 }
             }
         }
+    }
+
+    private func isReadOnly(_ replies: [RESPValue]) -> Bool {
+        replies.contains { reply in
+            if case .error(let message) = reply { return message.hasPrefix("READONLY") }
+            return false
+        }
+    }
+
+    private func failReadOnly(_ connection: RESPConnection, _ completion: Completion) {
+        pool.reportReadOnly()
+        fail(connection, completion)
     }
 
     private func lease(_ connection: RESPConnection) -> TransactionLease {

@@ -16,7 +16,8 @@ enum ProductRoutes {
         router.add(.GET, "/v1/products/{id}") { request, exchange in
             let id: Int
             do throws(ShopError) { id = try pathID(request) } catch { return exchange.fail(error) }
-            exchange.store.call(["MGET", Product.storageKey(id: id), CatalogProduct.stockKey(id: id)]) { result in
+            // A pure read: a replica may answer (a few milliseconds behind the master at worst).
+            exchange.store.read(["MGET", Product.storageKey(id: id), CatalogProduct.stockKey(id: id)]) { result in
                 switch result {
                 case .success(.array(let values)) where values.count == 2:
                     guard case .bulkString(let document) = values[0] else {
@@ -170,7 +171,8 @@ enum ProductRoutes {
             return exchange.fail(error)
         }
         let range = ["ZRANGEBYSCORE", index, "(\(page.cursor)", "+inf", "LIMIT", "0", String(page.limit + 1)]
-        exchange.store.call(range) { result in
+        // A pure read: a replica may answer (a few milliseconds behind the master at worst).
+        exchange.store.read(range) { result in
             guard case .success(.array(let members)) = result else {
                 if case .failure(let error) = result { return exchange.fail(error) }
                 return exchange.unexpected((try? result.get()) ?? .null, from: "ZRANGEBYSCORE")
@@ -179,7 +181,7 @@ enum ProductRoutes {
             let next = members.count > page.limit ? ids.last.map(String.init) : nil
             guard !ids.isEmpty else { return exchange.respondJSON(bytes: Page.answer(items: [], next: next)) }
             let keys = ids.map { Product.storageKey(id: $0) } + ids.map { CatalogProduct.stockKey(id: $0) }
-            exchange.store.call(["MGET"] + keys) { result in
+            exchange.store.read(["MGET"] + keys) { result in
                 switch result {
                 case .success(.array(let values)) where values.count == 2 * ids.count:
                     var items: [[UInt8]] = []

@@ -35,7 +35,9 @@ enum PurchaseRoutes {
             let id: Int
             do throws(ShopError) { id = try ProductRoutes.pathID(request) } catch { return exchange.fail(error) }
             viewer(request, exchange, authenticator) { viewer in
-                exchange.store.call(["GET", Order.storageKey(id: id)]) { result in
+                // A pure read: a replica may answer; an order just created may be missing there for a few
+                // milliseconds (404), which a client that just got its 201 can retry.
+                exchange.store.read(["GET", Order.storageKey(id: id)]) { result in
                     switch result {
                     case .success(.bulkString(let document)):
                         guard viewer.mayRead(ownerOf: document) else {
@@ -233,7 +235,8 @@ enum PurchaseRoutes {
         func answer(before end: Int) {
             guard end > 0 else { return exchange.respondJSON(bytes: Page.answer(items: [], next: nil)) }
             let start = max(0, end - page.limit)
-            exchange.store.call(["LRANGE", list, String(start), String(end - 1)]) { result in
+            // Pure reads, on replicas: the list only grows, so a lagging replica shows an older prefix of it.
+            exchange.store.read(["LRANGE", list, String(start), String(end - 1)]) { result in
                 guard case .success(.array(let members)) = result else {
                     if case .failure(let error) = result { return exchange.fail(error) }
                     return exchange.unexpected((try? result.get()) ?? .null, from: "LRANGE")
@@ -241,7 +244,7 @@ enum PurchaseRoutes {
                 let ids = members.reversed().compactMap { ProductRoutes.integer($0) }
                 let next = start > 0 ? String(start) : nil
                 guard !ids.isEmpty else { return exchange.respondJSON(bytes: Page.answer(items: [], next: next)) }
-                exchange.store.call(["MGET"] + ids.map { Order.storageKey(id: $0) }) { result in
+                exchange.store.read(["MGET"] + ids.map { Order.storageKey(id: $0) }) { result in
                     switch result {
                     case .success(.array(let values)):
                         let items = values.compactMap { value -> [UInt8]? in
@@ -256,7 +259,7 @@ enum PurchaseRoutes {
             }
         }
         if page.cursor > 0 { return answer(before: page.cursor) }
-        exchange.store.call(["LLEN", list]) { result in
+        exchange.store.read(["LLEN", list]) { result in
             switch result {
             case .success(.integer(let length)): answer(before: length)
             case .success(let other): exchange.unexpected(other, from: "LLEN")

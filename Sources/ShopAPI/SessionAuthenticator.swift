@@ -19,6 +19,7 @@ struct SessionAuthenticator: Authenticator {
         }
         // Anything that is not shaped like our tokens is refused before it reaches the store.
         guard BearerToken.isSessionToken(token) else { return completion(.failure(Sessions.invalid)) }
+        // On the master: a token is used right after log-in, and a logged-out one must stop working at once.
         exchange.store.call(["GET", Sessions.key(token: token)]) { result in
             switch result {
             case .success(.bulkString(let email)): completion(.success(String(decoding: email, as: UTF8.self)))

@@ -31,6 +31,7 @@ enum SessionRoutes {
             }
             // An email that cannot exist is still checked (against the dummy hash): the same time, the same 401.
             guard FieldValue.email(email) != nil else { return check(nil) }
+            // On the master: a password just changed (or a user just registered) must count at once.
             exchange.store.call(["GET", User.passwordKey(email: email)]) { result in
                 switch result {
                 case .success(.bulkString(let bytes)): check(String(decoding: bytes, as: UTF8.self))

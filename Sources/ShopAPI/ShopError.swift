@@ -15,6 +15,8 @@ public struct ShopError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Field name to what is wrong with it, in the order the problems were found.
     public var fields: [(name: String, problem: String)]
+    /// For a 503, when the client may retry, in seconds (`Retry-After`); nil means 1.
+    public var retryAfterSeconds: Int? = nil
 
     /// An error with `status`, `code`, `message` and optionally the problem of each field.
     public init(status: Int, code: String, message: String, fields: [(name: String, problem: String)] = []) {
@@ -29,7 +31,7 @@ public struct ShopError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func == (lhs: ShopError, rhs: ShopError) -> Bool {
         lhs.status == rhs.status && lhs.code == rhs.code && lhs.message == rhs.message
             && lhs.fields.map(\.name) == rhs.fields.map(\.name)
-            && lhs.fields.map(\.problem) == rhs.fields.map(\.problem)
+            && lhs.fields.map(\.problem) == rhs.fields.map(\.problem) && lhs.retryAfterSeconds == rhs.retryAfterSeconds
     }
 
     /// The error as its JSON document (one line, with a trailing newline).
@@ -84,6 +86,14 @@ public struct ShopError: Error, Sendable, Equatable, CustomStringConvertible {
     /// clients need not learn the store's address.
     public static let storeUnavailable = ShopError(
         status: 503, code: "store_unavailable", message: "unable to reach the store: retry later")
+
+    /// 503 at once: the loop's circuit breaker is open (the store failed repeatedly), so the call was not
+    /// even tried; the client may retry after `retryAfter` seconds.
+    public static func storeCircuitOpen(retryAfter: Int) -> ShopError {
+        var error = storeUnavailable
+        error.retryAfterSeconds = retryAfter
+        return error
+    }
 
     /// 500: the store answered something the API cannot use (the detail goes to the log).
     public static let internalError = ShopError(

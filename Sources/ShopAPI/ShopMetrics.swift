@@ -9,6 +9,9 @@ final class ShopMetrics: Sendable {
     let durations: HistogramFamily
     let inFlight: Gauge
     let storeErrors: Counter
+    /// `shop_store_circuit_state{loop}`: each loop's circuit breaker, 0 closed, 1 open, 2 half-open (a number
+    /// per loop rather than a 0/1 series per state: one series per loop, and `max` over loops reads at once).
+    let circuitStates: GaugeFamily
     /// `shop_purchases_total{result}`: created, replayed, insufficient_stock, ... (see `PurchaseRoutes`).
     let purchases: CounterFamily
     /// `shop_items_sold_total`: units of every created order.
@@ -25,6 +28,10 @@ final class ShopMetrics: Sendable {
         storeErrors = registry.counter(
             name: "shop_store_errors_total",
             help: "Store calls that failed: no connection, a timeout, a dropped connection or an error reply.")
+        circuitStates = registry.gauge(
+            name: "shop_store_circuit_state",
+            help: "The store circuit breaker of each event loop: 0 closed, 1 open (failing fast), 2 half-open.",
+            labelNames: ["loop"])
         purchases = registry.counter(
             name: "shop_purchases_total", help: "Purchase requests by result.", labelNames: ["result"])
         itemsSold = registry.counter(name: "shop_items_sold_total", help: "Units sold by created orders.")

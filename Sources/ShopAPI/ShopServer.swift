@@ -59,11 +59,14 @@ public final class ShopServer: Sendable {
         contexts.install(
             loops.map { loop in
                 let store = StoreGateway(
-                    loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
-                    timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                    loop: loop, configuration: configuration, errors: metrics.storeErrors,
+                    circuitState: metrics.circuitStates.labels(loop.name), logger: logger)
                 let transactions = TransactionPool(
                     loop: loop, address: configuration.storeAddress, password: configuration.storePassword,
                     timeout: configuration.storeTimeout, errors: metrics.storeErrors, logger: logger)
+                // Transactions follow the master the gateway finds, and their trouble makes it look.
+                store.onMasterChange = { [unowned transactions] master in transactions.retarget(to: master) }
+                transactions.onMasterTrouble = { [unowned store] in store.relocate() }
                 return LoopContext(
                     loop: loop, store: store, transactions: transactions, metrics: metrics, logger: logger)
             })

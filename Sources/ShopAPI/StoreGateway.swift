@@ -3,66 +3,185 @@ import Metrics
 import RESP
 import Reactor
 
-/// One event loop's way to the store master: a single pipelined `RESPConnection`, opened on the first
-/// call, reopened on the next call after it fails, every call bounded by the configured timeout.
+/// One event loop's way to the store: a pipelined `RESPConnection` to the master (opened on the first
+/// call, reopened on the next call after it fails), one to each replica for pure reads, every call bounded
+/// by the configured timeout, and a circuit breaker that fails calls at once while the store is down.
+///
+/// It follows the master like a Redis client: on the first call, every `topologyCheckInterval`, and when a
+/// call meets `-READONLY` or a dropped connection, it asks `MasterLocator` where the master is; the call is
+/// then retried once on the master found (see `attempt` for which calls may be).
 ///
 /// Confined to its loop's thread: HTTP handlers on that loop call it and get their reply in a callback
 /// on the same thread, with no task hop on the request path. A failed call (no connection, timeout, a
-/// dropped connection, an error reply) completes with a `ShopError` (503 `store_unavailable`, or 500 for
-/// an error reply the API cannot explain) and counts in `shop_store_errors_total`.
+/// dropped connection, an error reply, an open circuit) completes with a `ShopError` (503
+/// `store_unavailable`, or 500 for an error reply the API cannot explain) and counts in
+/// `shop_store_errors_total`.
 final class StoreGateway {
     /// The reply of one call.
     typealias Completion = (Result<RESPValue, ShopError>) -> Void
 
+    /// A replica's read connection, kept across calls.
+    private final class ReplicaLink {
+        let address: SocketAddress
+        var connection: RESPConnection?
+        var isConnecting = false
+        /// No new connection attempt before this (a replica that refused us is skipped for a while).
+        var retryAt = Instant.distantPast
+
+        init(address: SocketAddress) { self.address = address }
+    }
+
     let loop: EventLoop
-    private let address: SocketAddress
-    private let password: String?
-    private let timeout: TimeAmount
+    /// Told the master's new address when it changes (the loop's transaction pool follows it). Loop thread.
+    var onMasterChange: ((SocketAddress) -> Void)?
+    private let settings: MasterLocator.Settings
+    /// The configured instances: STORE_MASTER (or the first of STORE_ADDRESSES), then the others.
+    private let seeds: [SocketAddress]
+    private let readsFromReplicas: Bool
+    private let checkInterval: TimeAmount
     private let errors: Counter
+    private let circuitState: Gauge
     private let logger: Logger
+    // Confined to the loop thread: the master as last located.
+    private(set) var master: SocketAddress
+    // Confined to the loop thread: the master's replicas as last located, and their read connections.
+    private var replicaLinks: [ReplicaLink] = []
+    private var nextReplica = 0
+    // Confined to the loop thread: fails calls at once while the store keeps failing.
+    private var breaker = CircuitBreaker()
     // Confined to the loop thread: whether the last connection attempt failed (logged once per outage).
     private var isFailing = false
     // Confined to the loop thread.
     private var connection: RESPConnection?
     // Confined to the loop thread: calls waiting for the connection being opened.
     private var waiting: [(Result<RESPConnection, RESPClientError>) -> Void] = []
+    // Confined to the loop thread: whether the master was ever located, and those waiting for the search
+    // under way (empty when none is).
+    private var hasLocated = false
+    private var locating: [() -> Void] = []
+    // Confined to the loop thread.
+    private var checkTimer: RepeatingTimer?
 
     /// A gateway for `loop`; nothing connects before the first call.
     init(
-        loop: EventLoop, address: SocketAddress, password: String?, timeout: TimeAmount, errors: Counter, logger: Logger
+        loop: EventLoop, configuration: APIConfiguration, errors: Counter, circuitState: Gauge, logger: Logger
     ) {
-        self.logger = logger
         self.loop = loop
-        self.address = address
-        self.password = password
-        self.timeout = timeout
+        settings = MasterLocator.Settings(
+            sentinels: configuration.sentinels, masterName: configuration.masterName,
+            password: configuration.storePassword, timeout: configuration.storeTimeout)
+        var seeds = [configuration.storeAddress]
+        for address in configuration.storeAddresses where !seeds.contains(address) { seeds.append(address) }
+        self.seeds = seeds
+        master = configuration.storeAddress
+        readsFromReplicas = configuration.readFrom == .replicas
+        checkInterval = configuration.topologyCheckInterval
         self.errors = errors
+        self.circuitState = circuitState
+        self.logger = logger
     }
 
-    /// Sends one command; `completion` runs on the loop thread with the reply or the reason it failed,
-    /// within about the timeout (plus the connection sweep's 100 ms granularity). Loop thread only.
+    /// The replicas pure reads go to, as last located. Loop thread only.
+    var replicas: [SocketAddress] { replicaLinks.map(\.address) }
+
+    // MARK: - Calls
+
+    /// Sends one command to the master; `completion` runs on the loop thread with the reply or the reason it
+    /// failed, within about the timeout (plus the connection sweep's 100 ms granularity; twice that and a
+    /// search for the master when the call is retried). Loop thread only.
     func call(_ arguments: [String], _ completion: @escaping Completion) {
+        switch breaker.admit(now: loop.now) {
+        case .proceed:
+            break
+        case .probe:
+            circuitChanged()
+        case .refuse(let seconds):
+            errors.increment()
+            return completion(.failure(.storeCircuitOpen(retryAfter: seconds)))
+        }
+        attempt(arguments, isRetry: false, completion)
+    }
+
+    /// Sends one pure read to a replica (round-robin), or to the master when reads go there, no replica is
+    /// known or connected, or the replica fails or answers an error (a replica still loading, or cut off
+    /// from its master, says so; the master's answer is the one that counts). A replica may lag the master
+    /// by a few milliseconds: a read that must see the caller's own write uses `call`. Loop thread only.
+    func read(_ arguments: [String], _ completion: @escaping Completion) {
+        guard readsFromReplicas, !replicaLinks.isEmpty else { return call(arguments, completion) }
+        if nextReplica >= replicaLinks.count { nextReplica = 0 }
+        let link = replicaLinks[nextReplica]
+        nextReplica += 1
+        guard let connection = link.connection, connection.isOpen else {
+            connectReplica(link)
+            return call(arguments, completion)
+        }
+        connection.send(arguments) { reply in
+            switch reply {
+            case .success(.error), .failure: self.call(arguments, completion)
+            case .success(let value): completion(.success(value))
+            }
+        }
+    }
+
+    /// One try of a call, and at most one more after locating the master again. What may be tried again:
+    /// - any command when the connection could not be opened: nothing was written;
+    /// - any command answered `-READONLY`: a replica refuses a write before running it;
+    /// - after a dropped connection, only a command whose effect and reply are the same when repeated
+    ///   (`isSafeToRepeat`): it may have run before the connection dropped. `MSETNX`, `SET NX`, `DEL`,
+    ///   `INCR`, ... are answered 503 instead: running them twice would answer wrongly (a conflict for our
+    ///   own create, a 404 for our own delete) or count twice.
+    /// A timeout is not retried: the store is there but slow, and trying again would double the wait.
+    private func attempt(_ arguments: [String], isRetry: Bool, _ completion: @escaping Completion) {
         withConnection { result in
+            let connection: RESPConnection
             switch result {
             case .failure:
-                self.errors.increment()
-                completion(.failure(.storeUnavailable))
-            case .success(let connection):
-                connection.send(arguments) { reply in
-                    switch reply {
-                    case .success(.error(let message)):
-                        self.errors.increment()
-                        self.logger.warning("store error reply", ["store": self.address, "error": message])
-                        completion(.failure(StoreGateway.classify(errorReply: message)))
-                    case .success(let value):
-                        completion(.success(value))
-                    case .failure(let error):
-                        self.errors.increment()
-                        self.logger.warning("store call failed", ["store": self.address, "error": error.message])
-                        completion(.failure(.storeUnavailable))
+                guard isRetry else { return self.locate { self.attempt(arguments, isRetry: true, completion) } }
+                self.recordFailure()
+                return completion(.failure(.storeUnavailable))
+            case .success(let open):
+                connection = open
+            }
+            connection.send(arguments) { reply in
+                switch reply {
+                case .success(.error(let message)):
+                    self.recordSuccess()
+                    if !isRetry, message.hasPrefix("READONLY") {
+                        self.logger.info("the store master is read-only: locating the master", ["store": self.master])
+                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
                     }
+                    self.errors.increment()
+                    self.logger.warning("store error reply", ["store": self.master, "error": message])
+                    completion(.failure(StoreGateway.classify(errorReply: message)))
+                case .success(let value):
+                    self.recordSuccess()
+                    completion(.success(value))
+                case .failure(let error):
+                    if !isRetry, error.code == .connectionClosed, StoreGateway.isSafeToRepeat(arguments) {
+                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
+                    }
+                    self.recordFailure()
+                    self.logger.warning("store call failed", ["store": self.master, "error": error.message])
+                    completion(.failure(.storeUnavailable))
                 }
             }
+        }
+    }
+
+    /// Whether running `arguments` twice has the effect and the reply of running it once: reads, and
+    /// writes that set a value outright.
+    static func isSafeToRepeat(_ arguments: [String]) -> Bool {
+        guard let name = arguments.first?.uppercased() else { return false }
+        switch name {
+        case "GET", "MGET", "EXISTS", "TTL", "PTTL", "STRLEN", "SMEMBERS", "SISMEMBER", "SCARD", "LRANGE", "LLEN",
+            "LINDEX", "HGET", "HGETALL", "HMGET", "ZRANGE", "ZSCORE", "ZCARD", "PING", "ROLE", "INFO", "EXPIRE",
+            "PEXPIRE":
+            return true
+        case "SET":
+            // `SET k v NX` answers nil the second time, `SET ... GET` the value the first one wrote.
+            return !arguments.dropFirst(3).contains { ["NX", "GET"].contains($0.uppercased()) }
+        default:
+            return false
         }
     }
 
@@ -78,33 +197,147 @@ final class StoreGateway {
         }
     }
 
-    /// Calls `body` with an open connection, connecting first when there is none (callers arriving meanwhile
-    /// wait for the same attempt).
+    // MARK: - Circuit breaker
+
+    /// The store answered: a closed circuit stays closed (one branch), any other closes.
+    private func recordSuccess() {
+        if breaker.recordSuccess() { circuitChanged() }
+    }
+
+    /// The store did not answer: counted, and the circuit may open.
+    private func recordFailure() {
+        errors.increment()
+        if breaker.recordFailure(now: loop.now) { circuitChanged() }
+    }
+
+    private func circuitChanged() {
+        circuitState.set(breaker.gaugeValue)
+        switch breaker.state {
+        case .open: logger.warning("store circuit open: failing store calls at once", ["store": master])
+        case .halfOpen: logger.info("store circuit half-open: probing the store", ["store": master])
+        case .closed: logger.info("store circuit closed", ["store": master])
+        }
+    }
+
+    // MARK: - Connections and the master
+
+    /// Calls `body` with an open connection to the master, connecting first when there is none (callers
+    /// arriving meanwhile wait for the same attempt). The first connection waits for the master's location.
     private func withConnection(_ body: @escaping (Result<RESPConnection, RESPClientError>) -> Void) {
         if let connection, connection.isOpen { return body(.success(connection)) }
         connection = nil
         waiting.append(body)
         guard waiting.count == 1 else { return }
+        guard hasLocated else {
+            hasLocated = true
+            // A demoted master we stay connected to keeps answering reads: only asking again notices it.
+            checkTimer = loop.scheduleRepeating(every: checkInterval) { [weak self] in self?.locate {} }
+            return locate { self.connect() }
+        }
+        connect()
+    }
+
+    private func connect() {
+        let address = master
         RESPConnection.connect(
-            to: address, on: loop, password: password, connectTimeout: timeout, commandTimeout: timeout
+            to: address, on: loop, password: settings.password, connectTimeout: settings.timeout,
+            commandTimeout: settings.timeout
         ) { result in
             switch result {
             case .success(let connection):
                 // Many handlers call per loop turn: their commands share one write (one wake-up of the store).
                 connection.coalescesWrites = true
-                self.connection = connection
-                if self.isFailing { self.logger.info("store connection restored", ["store": self.address]) }
+                if address == self.master {
+                    self.connection = connection
+                } else {
+                    // The master moved while connecting: this connection leads nowhere useful.
+                    connection.close()
+                }
+                if self.isFailing { self.logger.info("store connection restored", ["store": address]) }
                 self.isFailing = false
             case .failure(let error):
                 if !self.isFailing {
                     self.logger.warning(
-                        "unable to connect to the store", ["store": self.address, "error": error.message])
+                        "unable to connect to the store", ["store": address, "error": error.message])
                 }
                 self.isFailing = true
             }
+            let outcome: Result<RESPConnection, RESPClientError>
+            if let connection = self.connection, connection.isOpen {
+                outcome = .success(connection)
+            } else if case .failure(let error) = result {
+                outcome = .failure(error)
+            } else {
+                outcome = .failure(RESPClientError(.connectFailed, "unable to use \(address): the master moved"))
+            }
             let waiting = self.waiting
             self.waiting.removeAll()
-            for waiter in waiting { waiter(result) }
+            for waiter in waiting { waiter(outcome) }
+        }
+    }
+
+    /// Looks for the master in the background (a transaction connection could not reach it). Loop thread.
+    func relocate() { locate {} }
+
+    /// Asks where the master is (one search at a time: callers arriving meanwhile wait for it) and adopts
+    /// the answer; `then` runs afterwards, whatever was found.
+    private func locate(_ then: @escaping () -> Void) {
+        locating.append(then)
+        guard locating.count == 1 else { return }
+        var candidates = [master]
+        for address in seeds + replicas where !candidates.contains(address) { candidates.append(address) }
+        MasterLocator.locate(candidates: candidates, settings: settings, on: loop) { topology in
+            if let topology {
+                self.adopt(topology)
+            } else {
+                self.logger.debug("no store instance says it is the master", ["store": self.master])
+            }
+            let waiting = self.locating
+            self.locating.removeAll()
+            for waiter in waiting { waiter() }
+        }
+    }
+
+    /// Uses `topology`: a new master gets a new connection (the old one is closed once the replies it still
+    /// owes have arrived or timed out), new replicas new read connections.
+    private func adopt(_ topology: StoreTopology) {
+        if topology.master != master {
+            logger.warning("store master changed", ["from": master, "to": topology.master])
+            master = topology.master
+            if let old = connection {
+                connection = nil
+                _ = loop.schedule(after: settings.timeout + .milliseconds(200)) { old.close() }
+            }
+            onMasterChange?(master)
+        }
+        let replicas = topology.replicas.filter { $0 != topology.master }
+        guard replicas != self.replicas else { return }
+        logger.info("store replicas", ["replicas": replicas.map { "\($0)" }.joined(separator: ",")])
+        for link in replicaLinks { link.connection?.close() }
+        replicaLinks = replicas.map(ReplicaLink.init)
+        nextReplica = 0
+    }
+
+    /// Opens `link`'s connection in the background, unless it is being opened or failed a moment ago.
+    private func connectReplica(_ link: ReplicaLink) {
+        guard !link.isConnecting, loop.now >= link.retryAt else { return }
+        link.isConnecting = true
+        RESPConnection.connect(
+            to: link.address, on: loop, password: settings.password, connectTimeout: settings.timeout,
+            commandTimeout: settings.timeout
+        ) { result in
+            link.isConnecting = false
+            switch result {
+            case .success(let connection):
+                connection.coalescesWrites = true
+                // A link dropped by a newer topology keeps no connection.
+                guard self.replicaLinks.contains(where: { $0 === link }) else { return connection.close() }
+                link.connection = connection
+            case .failure(let error):
+                link.retryAt = self.loop.now + .seconds(1 as Int64)
+                self.logger.debug(
+                    "unable to connect to a store replica", ["store": link.address, "error": error.message])
+            }
         }
     }
 }

@@ -19,7 +19,11 @@ final class TransactionPool {
     typealias Waiter = (Result<RESPConnection, ShopError>) -> Void
 
     let loop: EventLoop
-    private let address: SocketAddress
+    /// Told when a connection could not be opened or the store said it is read-only (the gateway then looks
+    /// for the master). Loop thread.
+    var onMasterTrouble: (() -> Void)?
+    // Confined to the loop thread: the master, as the loop's gateway last located it (`retarget`).
+    private(set) var address: SocketAddress
     private let password: String?
     private let timeout: TimeAmount
     private let capacity: Int
@@ -51,6 +55,19 @@ final class TransactionPool {
         self.errors = errors
         self.logger = logger
     }
+
+    /// Sends new transactions to `master`: idle connections to the old one are closed now, leased ones when
+    /// they are released. Loop thread only.
+    func retarget(to master: SocketAddress) {
+        guard master != address else { return }
+        address = master
+        count -= idle.count
+        for connection in idle { connection.close() }
+        idle.removeAll()
+    }
+
+    /// A transaction met `-READONLY`: the pool's master was demoted. Loop thread only.
+    func reportReadOnly() { onMasterTrouble?() }
 
     /// Connections open or being opened (for tests and metrics).
     var connectionCount: Int { count }
@@ -100,7 +117,7 @@ final class TransactionPool {
     /// failure, or a transaction left in an unknown state) the connection is closed and a waiter gets a
     /// new one. Loop thread only.
     func release(_ connection: RESPConnection, isReusable: Bool) {
-        guard isReusable, connection.isOpen else {
+        guard isReusable, connection.isOpen, connection.address == address else {
             connection.close()
             count -= 1
             if let waiter = nextWaiter() { open(for: waiter) }
@@ -140,6 +157,7 @@ final class TransactionPool {
             case .failure(let error):
                 self.count -= 1
                 self.errors.increment()
+                self.onMasterTrouble?()
                 self.logger.warning(
                     "unable to open a transaction connection", ["store": self.address, "error": error.message])
                 waiter(.failure(.storeUnavailable))

@@ -39,7 +39,8 @@ enum UserRoutes {
         }
         router.add(.GET, "/v1/users/{email}") { request, exchange in
             withUser(request, exchange, authenticator) { email in
-                exchange.store.call(["GET", User.storageKey(email: email)]) { result in
+                // A pure read: a replica may answer (a few milliseconds behind the master at worst).
+                exchange.store.read(["GET", User.storageKey(email: email)]) { result in
                     switch result {
                     case .success(.bulkString(let document)): exchange.respondJSON(bytes: document)
                     case .success(.null): exchange.fail(.notFound("user \(email)"))
@@ -97,6 +98,7 @@ enum UserRoutes {
     private static func update(
         _ email: String, _ changes: UserChanges, _ exchange: RequestExchange, _ hasher: PasswordHasher
     ) {
+        // On the master: the document read here is written back; a stale one would undo a recent change.
         exchange.store.call(["GET", User.storageKey(email: email)]) { result in
             let user: User
             switch result {

@@ -29,6 +29,11 @@ let usage = """
       SECRET_KEY            The deployment's secret key (at least 16 characters; never logged).
       API_SESSION_TTL       Session lifetime in seconds (default 86400).
       API_HASH_THREADS      Threads that hash passwords (default: half the cores, at least 1).
+      STORE_ADDRESSES       Every store instance, comma-separated host:port: the master is found among
+                            them with ROLE, and followed through failover.
+      STORE_SENTINELS       Sentinels (comma-separated host:port) asked for the master first.
+      STORE_MASTER_NAME     The master's name at the sentinels (default evergreen).
+      API_READ_FROM         Where pure reads go: master or replicas (default replicas).
 
     """
 

@@ -97,3 +97,53 @@ import Testing
         }
     }
 }
+
+@Suite struct APIConfigurationStoreAccessTests {
+    @Test("store instances, sentinels, master name and read preference come from the environment")
+    func storeAccess() throws {
+        let configuration = try APIConfiguration.parse(
+            environment: [
+                "STORE_ADDRESSES": "127.20.0.2:6379, 127.20.0.3:6379,,127.20.0.2:6379",
+                "STORE_SENTINELS": "127.20.0.7:26379", "STORE_MASTER_NAME": "shop", "API_READ_FROM": "master",
+            ], arguments: [])
+        #expect(configuration.storeAddresses == [SocketAddress("127.20.0.2:6379")!, SocketAddress("127.20.0.3:6379")!])
+        #expect(configuration.storeAddress == SocketAddress("127.20.0.2:6379"))
+        #expect(configuration.sentinels == [SocketAddress("127.20.0.7:26379")!])
+        #expect(configuration.masterName == "shop" && configuration.readFrom == .master)
+    }
+
+    @Test("without them: no instance list, no sentinels, master name evergreen, reads from replicas")
+    func defaults() throws {
+        let configuration = try APIConfiguration.parse(environment: [:], arguments: [])
+        #expect(configuration.storeAddresses.isEmpty && configuration.sentinels.isEmpty)
+        #expect(configuration.masterName == "evergreen" && configuration.readFrom == .replicas)
+    }
+
+    @Test("STORE_MASTER names the first master even when STORE_ADDRESSES lists others first")
+    func masterWins() throws {
+        let configuration = try APIConfiguration.parse(
+            environment: ["STORE_ADDRESSES": "127.20.0.2:6379,127.20.0.3:6379", "STORE_MASTER": "127.20.0.3:6379"],
+            arguments: [])
+        #expect(configuration.storeAddress == SocketAddress("127.20.0.3:6379"))
+    }
+
+    @Test("a bad list or preference is refused naming its variable")
+    func problems() {
+        let cases: [[String: String]] = [
+            ["STORE_ADDRESSES": "127.20.0.2:6379,10.0.0.1:6379"],
+            ["STORE_ADDRESSES": "127.20.0.2"],
+            ["STORE_ADDRESSES": " , "],
+            ["STORE_SENTINELS": "localhost:26379"],
+            ["STORE_MASTER_NAME": "my master"],
+            ["API_READ_FROM": "slaves"],
+        ]
+        for environment in cases {
+            do {
+                _ = try APIConfiguration.parse(environment: environment, arguments: [])
+                Issue.record("accepted \(environment)")
+            } catch {
+                #expect(error.source == environment.keys.first, "\(error)")
+            }
+        }
+    }
+}
