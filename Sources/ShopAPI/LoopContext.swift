@@ -24,64 +24,15 @@ final class LoopContext {
     var requestIDs = RequestID.Generator()
     // Confined to the loop thread: resolving a child takes the family's lock, so each loop keeps its own.
     private var durations: [DurationKey: Histogram] = [:]
-    // Confined to the loop thread: the request lines of this turn of the loop, not yet written.
-    private var pendingLog = ""
-    // Confined to the loop thread: the millisecond `logPrefix` was made for, and the line's start up to
-    // `request_id=` (the timestamp, level, program, instance and message change at most once a millisecond).
-    private var logPrefixMillis: Int64 = -1
-    private var logPrefix = ""
-    /// Pending request lines are written at once past this size, whether or not the turn has ended.
-    static let maximumPendingLog = 64 * 1024
-
+    /// The loop's request log (one buffered write per turn of the loop).
+    let requestLog: RequestLogBuffer
     init(loop: EventLoop, store: StoreGateway, transactions: TransactionPool, metrics: ShopMetrics, logger: Logger) {
         self.loop = loop
         self.store = store
         self.transactions = transactions
         self.metrics = metrics
         self.logger = logger
-    }
-
-    /// Logs one answered request as `Logger.format` would (`msg=request request_id=... method=GET
-    /// route=/product status=200 duration_ms=0.311`), but buffered: the lines of one turn of the loop go
-    /// out in one `write(2)` when the loop's local tasks run (after the turn's events, before it waits
-    /// again), instead of one synchronous write each. A line may therefore follow another program line
-    /// logged later in the same turn. Loop thread only.
-    func logRequest(requestID: String, method: HTTPMethod, route: String, status: Int, duration: TimeAmount) {
-        guard logger.minimumLevel <= .info else { return }
-        let millis = Int64((wallClockSeconds() * 1000).rounded())
-        if millis != logPrefixMillis {
-            logPrefixMillis = millis
-            logPrefix = "time=\(Logger.formatTimestamp(Double(millis) / 1000)) level=\(Logger.Level.info.name)"
-            logPrefix += " program=\(Logger.quote(logger.program))"
-            if !logger.instance.isEmpty { logPrefix += " instance=\(Logger.quote(logger.instance))" }
-            logPrefix += " msg=request request_id="
-        }
-        if pendingLog.isEmpty {
-            loop.executeOnLoop { [weak self] in self?.flushLog() }
-        }
-        let micros = max(0, duration.nanoseconds / 1000)
-        let fraction = micros % 1000
-        pendingLog += logPrefix
-        pendingLog += Logger.quote(requestID)
-        pendingLog += " method="
-        pendingLog += method.rawValue
-        pendingLog += " route="
-        pendingLog += Logger.quote(route)
-        pendingLog += " status="
-        pendingLog += String(status)
-        pendingLog += " duration_ms="
-        pendingLog += String(micros / 1000)
-        pendingLog += fraction < 10 ? ".00" : fraction < 100 ? ".0" : "."
-        pendingLog += String(fraction)
-        pendingLog += "\n"
-        if pendingLog.utf8.count > LoopContext.maximumPendingLog { flushLog() }
-    }
-
-    /// Writes the pending request lines, if any.
-    func flushLog() {
-        guard !pendingLog.isEmpty else { return }
-        logger.sink(pendingLog)
-        pendingLog.removeAll(keepingCapacity: true)
+        self.requestLog = RequestLogBuffer(loop: loop, logger: logger)
     }
 
     /// The duration histogram for these labels.

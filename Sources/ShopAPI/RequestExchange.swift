@@ -38,8 +38,8 @@ struct RequestExchange {
         let duration = Instant.now - responder.receivedAt
         context.metrics.inFlight.decrement()
         context.durationHistogram(method: method, route: route, code: response.status.code).observe(duration)
-        context.logRequest(
-            requestID: requestID, method: method, route: route, status: response.status.code, duration: duration)
+        context.requestLog.record(
+            requestID: requestID, method: method, subject: route, status: response.status.code, duration: duration)
         responder.respond(response)
     }
 
