@@ -45,6 +45,12 @@ final class UpstreamConnection: ConnectionHandler {
         }
         lastActivity = connection.loop.now
         receivedResponseBytes = true
+        // The answer's head and body chunks go to the client in one write at the end of this read, not one
+        // write each (the client connection is not in its own read dispatch, so it would flush every write).
+        let client = session.connection
+        let wasHolding = client.isHoldingOutput
+        if !wasHolding { client.holdOutput() }
+        defer { if !wasHolding { client.releaseOutput() } }
         while self.session === session, connection.isOpen {
             let part: HTTPResponsePart?
             do {
