@@ -23,7 +23,7 @@ struct HeadRewriter: Sendable {
     /// framing. Returns the request id: the client's when it sent a sensible one, else `newID()`.
     func writeRequestHead(
         _ head: HTTPRequestHead, clientHost: String, framing: HTTPBodyFraming, into out: inout ByteBuffer,
-        newID: () -> String
+        hasIdempotencyKey: inout Bool, newID: () -> String
     ) -> String {
         out.writeString(head.method.rawValue)
         out.writeByte(UInt8(ascii: " "))
@@ -46,8 +46,11 @@ struct HeadRewriter: Sendable {
                 return
             case .host:
                 host = value
+            case .idempotencyKey:
+                hasIdempotencyKey = true
             case .other:
-                if let connectionTokens, connectionTokens.contains(where: { HeadRewriter.equalsLowercase(name, $0) }) {
+                if let connectionTokens, connectionTokens.contains(where: { HeadRewriter.equalsIgnoringCase(name, $0) })
+                {
                     return
                 }
             }
@@ -97,15 +100,16 @@ struct HeadRewriter: Sendable {
             case .hopByHop:
                 return
             case .framing:
-                guard isBodiless, HeadRewriter.equalsLowercase(name, "content-length") else { return }
+                guard isBodiless, name.count == 14 else { return }  // Content-Length, not Transfer-Encoding
             case .requestID:
                 sawRequestID = true
             case .other:
                 if let servedByName, HeadRewriter.equalsIgnoringCase(name, servedByName) { return }
-                if let connectionTokens, connectionTokens.contains(where: { HeadRewriter.equalsLowercase(name, $0) }) {
+                if let connectionTokens, connectionTokens.contains(where: { HeadRewriter.equalsIgnoringCase(name, $0) })
+                {
                     return
                 }
-            case .forwardedFor, .forwardedProto, .forwardedHost, .host, .expect:
+            case .forwardedFor, .forwardedProto, .forwardedHost, .host, .expect, .idempotencyKey:
                 break
             }
             HeadRewriter.writeField(name, value, into: &out)
@@ -133,7 +137,8 @@ struct HeadRewriter: Sendable {
     // MARK: - Fields
 
     enum FieldKind {
-        case hopByHop, framing, forwardedFor, forwardedProto, forwardedHost, requestID, host, expect, other
+        case hopByHop, framing, forwardedFor, forwardedProto, forwardedHost, requestID, host, expect, idempotencyKey,
+            other
     }
 
     /// What a field is to a proxy, by its name (case-insensitive). The length picks the candidates and one
@@ -160,8 +165,11 @@ struct HeadRewriter: Sendable {
         case 14:
             return name.lowered64(at: 0) == Word.content_ && name.lowered64(at: 6) == Word.tLength ? .framing : .other
         case 15:
-            return name.lowered64(at: 0) == Word.xForwar && name.lowered64(at: 7) == Word.rdedFor
-                ? .forwardedFor : .other
+            let head = name.lowered64(at: 0)
+            let tail = name.lowered64(at: 7)
+            if head == Word.xForwar && tail == Word.rdedFor { return .forwardedFor }
+            if head == Word.idempote && tail == Word.encyKey { return .idempotencyKey }
+            return .other
         case 16:
             let head = name.lowered64(at: 0)
             let tail = name.lowered64(at: 8)
@@ -181,6 +189,9 @@ struct HeadRewriter: Sendable {
     /// The lower-cased names' bytes as little-endian words, for `classify`.
     enum Word {
         static let te = word16("te")
+        static let clos = word32("clos")
+        static let idempote = word64("idempote")
+        static let encyKey = word64("ency-key")
         static let host = word32("host")
         static let expe = word32("expe")
         static let ct = word16("ct")
@@ -218,19 +229,42 @@ struct HeadRewriter: Sendable {
         }
     }
 
-    /// The field names a `Connection` header lists beyond `close` and `keep-alive` (those must not be
-    /// forwarded either), lower-cased; nil when there are none (the usual case, which allocates nothing).
-    static func connectionTokens(_ headers: HTTPHeaders) -> [String]? {
-        var tokens: [String]?
+    /// The field names `Connection` headers list beyond `close` and `keep-alive` (those fields must not be
+    /// forwarded either), lower-cased; nil when there are none, the usual case, which allocates nothing.
+    static func connectionTokens(_ headers: HTTPHeaders) -> [[UInt8]]? {
+        var tokens: [[UInt8]]?
         headers.forEachRawField { name, value in
-            guard name.count == 10, equalsLowercase(name, "connection") else { return }
-            for token in String(decoding: value, as: UTF8.self).split(separator: ",") {
-                let trimmed = token.trimmingSpaces.lowercased()
-                if trimmed.isEmpty || trimmed == "close" || trimmed == "keep-alive" { continue }
-                tokens = (tokens ?? []) + [trimmed]
+            guard name.count == 10, name.lowered64(at: 0) == Word.connecti, name.lowered16(at: 8) == Word.on else {
+                return
+            }
+            var start = 0
+            while start <= value.count {
+                var end = start
+                while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
+                var first = start
+                var last = end
+                while first < last && (value[first] == UInt8(ascii: " ") || value[first] == UInt8(ascii: "\t")) {
+                    first += 1
+                }
+                while last > first && (value[last - 1] == UInt8(ascii: " ") || value[last - 1] == UInt8(ascii: "\t")) {
+                    last -= 1
+                }
+                let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
+                if !token.isEmpty && !isClose(token) && !isKeepAlive(token) {
+                    tokens = (tokens ?? []) + [token.map(lowercased)]
+                }
+                start = end + 1
             }
         }
         return tokens
+    }
+
+    static func isClose(_ token: UnsafeRawBufferPointer) -> Bool {
+        token.count == 5 && token.lowered32(at: 0) == Word.clos && lowercased(token[4]) == UInt8(ascii: "e")
+    }
+
+    static func isKeepAlive(_ token: UnsafeRawBufferPointer) -> Bool {
+        token.count == 10 && token.lowered64(at: 0) == Word.keepAliv && token.lowered16(at: 8) == Word.ve
     }
 
     static func writeField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, into out: inout ByteBuffer)
@@ -251,24 +285,6 @@ struct HeadRewriter: Sendable {
         case .chunked:
             out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
-    }
-
-    /// Whether `bytes` equal `lowercase` ignoring ASCII case (`lowercase` is lower-case already).
-    static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let wanted = lowercase.utf8Start
-        for index in 0..<bytes.count where lowercased(bytes[index]) != wanted[index] { return false }
-        return true
-    }
-
-    static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ lowercase: String) -> Bool {
-        guard bytes.count == lowercase.utf8.count else { return false }
-        var index = 0
-        for byte in lowercase.utf8 {
-            if lowercased(bytes[index]) != byte { return false }
-            index += 1
-        }
-        return true
     }
 
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ other: [UInt8]) -> Bool {
