@@ -267,12 +267,21 @@ struct HeadRewriter: Sendable {
         token.count == 10 && token.lowered64(at: 0) == Word.keepAliv && token.lowered16(at: 8) == Word.ve
     }
 
+    /// Appends `name: value\r\n` with one capacity check and plain copies (this runs for every field).
     static func writeField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, into out: inout ByteBuffer)
     {
-        out.writeBytes(name)
-        out.writeStaticString(": ")
-        out.writeBytes(value)
-        out.writeStaticString("\r\n")
+        let total = name.count + value.count + 4
+        _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { target in
+            let base = target.baseAddress!
+            if let source = name.baseAddress { base.copyMemory(from: source, byteCount: name.count) }
+            var offset = name.count
+            base.storeBytes(of: UInt16(0x203A), toByteOffset: offset, as: UInt16.self)  // ": "
+            offset += 2
+            if let source = value.baseAddress { (base + offset).copyMemory(from: source, byteCount: value.count) }
+            offset += value.count
+            base.storeBytes(of: UInt16(0x0A0D), toByteOffset: offset, as: UInt16.self)  // "\r\n"
+            return total
+        }
     }
 
     static func writeFraming(_ framing: HTTPBodyFraming, into out: inout ByteBuffer) {
