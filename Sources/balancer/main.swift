@@ -78,7 +78,7 @@ logger.minimumLevel = configuration.logLevel
     logger.info(
         "listening",
         [
-            "addresses": addresses.map(\.description).joined(separator: ","),
+            "address": addresses[0], "published": addresses.dropFirst().map(\.description).joined(separator: ","),
             "admin": server.adminAddress.map(\.description) ?? "off", "upstreams": source,
             "algorithm": configuration.algorithm.rawValue, "threads": configuration.loopCount,
         ])
