@@ -12,6 +12,10 @@
 #     fall 3, retries 2 with redispatch and retry-on all-retryable-errors) and ours (--threads; its
 #     default active checks are GET /health every 1 s, rise 2, fall 3). Nothing is logged per request:
 #     access_log off (nginx), no `log` (HAProxy), LOG_LEVEL=warn (ours);
+#   - every proxy does the same job on every request, ours's defaults: the client's Host passed on,
+#     X-Forwarded-For/-Proto/-Host added, an X-Request-ID generated, sent upstream and echoed in the
+#     answer, and the answering upstream named in it (X-Served-By): nginx with proxy_set_header and
+#     add_header, HAProxy with option forwardfor, unique-id-header and http-response set-header;
 #   - wrk -t1 with 50 and 200 keep-alive connections.
 #
 # Pinning on 2 cores: the proxy under test owns core 0 (PROXY_CPUS); wrk and both backends share
@@ -236,6 +240,15 @@ start_nginx_proxy() {
             proxy_pass http://backends;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            # The same job as ours: the client's Host, the forwarding headers, a request id both ways and
+            # the answering upstream named in the answer.
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+            proxy_set_header X-Request-ID \$request_id;
+            add_header X-Request-ID \$request_id;
+            add_header X-Served-By \$upstream_addr;
         }
     }
 }
@@ -268,10 +281,18 @@ defaults
 
 frontend fe
     bind $ADDRESS:$port
+    # The same job as ours: forwarding headers, a request id both ways, the answering server named.
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    unique-id-format %{+X}o%ci%cp%fp%Ts%rt%pid
+    unique-id-header X-Request-ID
+    http-response set-header X-Request-ID %[unique-id]
     default_backend backends
 
 backend backends
     balance roundrobin
+    http-response set-header X-Served-By %[srv_name]
     option httpchk GET /health
     server b1 $ADDRESS:${BACKEND_PORT[1]} check inter 1s rise 2 fall 3
     server b2 $ADDRESS:${BACKEND_PORT[2]} check inter 1s rise 2 fall 3
