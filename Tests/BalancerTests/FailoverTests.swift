@@ -129,4 +129,30 @@ struct FailoverTests {
             #expect(response.status == 504)
         }
     }
+
+    @Test("an upstream that could not answer its first check is checked again quickly, not a whole interval later")
+    func newcomerCheckedQuickly() async throws {
+        let a = try await Backend.start("a")
+        defer { Task { await a.stop() } }
+        let late = SocketAddress("127.0.0.1:\(closedLoopbackPort())")!
+        try await withBalancer(
+            upstreams: [a.address, late], healthChecks: true, configure: { $0.health.interval = .seconds(30 as Int64) }
+        ) { server, address in
+            let targets = server.directory.snapshot().targets
+            #expect(await eventually { targets[0].isUp.load(ordering: .relaxed) })
+            #expect(await eventually { targets[1].checkSummary.withLock { $0 }.hasPrefix("failed") })
+            let b = try await Backend.start("late", address: late)
+            defer { Task { await b.stop() } }
+            // With a 30 s interval only the quick re-checks of a starting upstream can bring it up in time.
+            #expect(
+                await eventually(timeout: .seconds(5 as Int64)) { targets[1].isUp.load(ordering: .relaxed) },
+                "\(targets[1].checkSummary.withLock { $0 })")
+            var servedByLate = false
+            for _ in 0..<4 {
+                let response = try #require(try await rawRequest("GET / HTTP/1.1\r\nHost: h\r\n\r\n", to: address))
+                if response.header("X-Backend") == "late" { servedByLate = true }
+            }
+            #expect(servedByLate)
+        }
+    }
 }

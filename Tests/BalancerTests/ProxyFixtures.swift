@@ -23,7 +23,7 @@ final class Backend: Sendable {
         self.address = address
     }
 
-    static func start(_ name: String) async throws -> Backend {
+    static func start(_ name: String, address: SocketAddress = SocketAddress("127.0.0.1:0")!) async throws -> Backend {
         let box = Mutex<Backend?>(nil)
         var router = Router()
         router.get("/") { _, responder in
@@ -63,10 +63,9 @@ final class Backend: Sendable {
             responder.finish()
         }
         let server = try HTTPServer(
-            configuration: HTTPServerConfiguration(address: SocketAddress("127.0.0.1:0")!, loopCount: 1), router: router
-        )
-        let address = try await server.start()
-        let backend = Backend(name: name, server: server, address: address)
+            configuration: HTTPServerConfiguration(address: address, loopCount: 1), router: router)
+        let bound = try await server.start()
+        let backend = Backend(name: name, server: server, address: bound)
         box.withLock { $0 = backend }
         return backend
     }

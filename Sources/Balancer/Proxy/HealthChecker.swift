@@ -20,8 +20,10 @@ final class HealthChecker {
     private let directory: UpstreamDirectory
     private let logger: Logger
     private let pool: HTTPConnectionPool
-    private var states: [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool)] = [:]
+    private var states:
+        [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasPassed: Bool)] = [:]
     private var timer: RepeatingTimer?
+    private var starterTimer: RepeatingTimer?
     private var generation = -1
 
     init(loop: EventLoop, settings: Settings, directory: UpstreamDirectory, logger: Logger) {
@@ -38,17 +40,33 @@ final class HealthChecker {
     /// Starts checking (on the loop).
     func start() {
         timer = loop.scheduleRepeating(every: settings.interval) { [weak self] in self?.checkAll() }
+        // A newcomer that failed its first check (its process started, its port not open yet) is checked
+        // again every 200 ms until it passes once, so it takes traffic within a fraction of a second of
+        // being able to answer rather than up to a whole interval later.
+        let fast = min(settings.interval, .milliseconds(200))
+        starterTimer = loop.scheduleRepeating(every: fast) { [weak self] in self?.checkStarters() }
         refresh()
     }
 
-    func stop() { timer?.cancel() }
+    func stop() {
+        timer?.cancel()
+        starterTimer?.cancel()
+    }
+
+    private func checkStarters() {
+        refresh()
+        for state in states.values where !state.inFlight && !state.hasPassed {
+            check(state.target)
+        }
+    }
 
     /// Takes the directory's list when it changed; checks newcomers at once.
     func refresh() {
         let (current, targets) = directory.snapshot()
         guard current != generation else { return }
         generation = current
-        var next: [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool)] = [:]
+        var next:
+            [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasPassed: Bool)] = [:]
         var newcomers: [UpstreamTarget] = []
         for target in targets {
             let key = ObjectIdentifier(target)
@@ -60,7 +78,7 @@ final class HealthChecker {
                     UpstreamHealth(
                         checksEnabled: true, rise: settings.rise, fall: settings.fall, maxFails: 0,
                         failTimeout: .seconds(1 as Int64), now: loop.now),
-                    false
+                    false, false
                 )
                 newcomers.append(target)
             }
@@ -85,6 +103,7 @@ final class HealthChecker {
             guard let self, var state = self.states[key] else { return }
             state.inFlight = false
             let passed: Bool
+            defer { if passed { self.states[key]?.hasPassed = true } }
             let reason: String
             switch result {
             case .success(let response):
