@@ -58,8 +58,13 @@ let package = Package(
         .target(
             name: "Store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics"],
             swiftSettings: dataPlaneSettings),
-        // `store`: a redis-server-like executable (config file, --name value overrides, /metrics).
-        .executableTarget(name: "store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics", "Store"]),
+        // Sentinel: automatic failover of the data tier (`store --sentinel`): the watched masters' state and
+        // decisions (pure, clock injected), the links to instances and peers, Sentinel's commands.
+        .target(name: "Sentinel", dependencies: ["Core", "Reactor", "RESP", "Store"]),
+        // `store`: a redis-server-like executable (config file, --name value overrides, /metrics); with
+        // `--sentinel <config>`, a sentinel.
+        .executableTarget(
+            name: "store", dependencies: ["Core", "Reactor", "RESP", "HTTP", "Metrics", "Store", "Sentinel"]),
         // The shop's REST API: validation, documents and errors (pure), store gateway and routes over HTTP and RESP.
         .target(name: "ShopAPI", dependencies: ["Core", "Reactor", "HTTP", "RESP", "JSON", "Metrics", "CShims"]),
         // `api`: parses its configuration and runs one ShopServer.
@@ -85,6 +90,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Core", "Reactor", "RESP", "Store"]),
         .testTarget(
             name: "BalancerTests", dependencies: ["Core", "JSON", "Reactor", "HTTP", "Balancer", "TestSupport"]),
+        .testTarget(name: "SentinelTests", dependencies: ["Core", "Reactor", "Sentinel"]),
         .testTarget(name: "ShopAPITests", dependencies: ["Core", "JSON", "Reactor", "ShopAPI", "CShims"]),
         // Black-box tests: run the built executables and talk to them with real clients (curl, redis-cli).
         // ShopAPI (with HTTP) for the purchase tests, which run a ShopServer in process with a test-only

@@ -14,6 +14,7 @@ let usage = """
     OVERVIEW: A Redis-compatible in-memory store (one thread owns the keyspace).
 
     USAGE: store [<config-file>] [--<name> <value>...]
+           store --sentinel <sentinel.conf>
 
     ARGUMENTS:
       <config-file>         A file in redis.conf syntax (services/store/store.conf).
@@ -54,6 +55,8 @@ if arguments.contains("--version") || arguments.contains("-v") {
     print("store (Evergreen) redis_version=\(CommandExecutor.redisVersion)")
     exit(0)
 }
+
+if arguments.contains("--sentinel") { runSentinel(arguments) }
 
 var loader = StoreConfigurationLoader()
 loader.applyEnvironment(ProcessInfo.processInfo.environment)
