@@ -69,6 +69,9 @@ public final class ClientSession {
     /// Set on the session that applies the master's stream on a replica: its writes are allowed on a
     /// read-only replica and are not propagated again (the stream itself is).
     public internal(set) var isMaster = false
+    /// Set on the session that replays the append-only file at startup: what it replays was accepted once
+    /// already, so the write guards (replica read-only, min-replicas-to-write, maxmemory) do not apply.
+    public internal(set) var isReplayingLog = false
     /// Set once the client is a replica of ours (after PSYNC): it gets the replication stream.
     public internal(set) var isReplica = false
     /// The port the replica serves clients on (REPLCONF listening-port).

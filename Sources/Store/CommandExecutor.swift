@@ -213,7 +213,7 @@ public final class CommandExecutor {
         {
             return reject(&request, Self.notAllowedWhileSubscribed(request.client.lastCommand))
         }
-        if spec.flags.contains(.write) && !request.client.isMaster {
+        if spec.flags.contains(.write) && !request.client.isMaster && !request.client.isReplayingLog {
             if masterLink != nil { return reject(&request, StoreReplies.readOnlyReplica) }
             if isPausingWrites { return reject(&request, "ERR the store is shutting down: writes are paused") }
             if configuration.minReplicasToWrite > 0 && goodReplicaCount < configuration.minReplicasToWrite {
@@ -221,7 +221,7 @@ public final class CommandExecutor {
             }
         }
         if configuration.maxMemory > 0 && spec.flags.contains(.denyOOM) && masterLink == nil
-            && !request.client.isInTransaction && !freeMemoryIfNeeded()
+            && !request.client.isInTransaction && !request.client.isReplayingLog && !freeMemoryIfNeeded()
         {
             return reject(&request, Self.outOfMemoryMessage)
         }

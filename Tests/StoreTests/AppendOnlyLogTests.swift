@@ -65,6 +65,22 @@ private struct DataDirectory {
         #expect(second.run("PTTL", "t") == ":100000\r\n")
     }
 
+    @Test("A store that refuses writes for want of replicas, or of memory, still replays its AOF")
+    func replayIgnoresWriteGuards() throws {
+        var directory = DataDirectory()
+        defer { directory.remove() }
+        let first = try directory.open()
+        first.run("SET", "a", "1")
+        first.run("RPUSH", "l", "x")
+        directory.configuration.minReplicasToWrite = 1
+        directory.configuration.maxMemory = 1
+        let second = try directory.open()
+        #expect(second.run("GET", "a") == "$1\r\n1\r\n")
+        #expect(second.run("LLEN", "l") == ":1\r\n")
+        // Clients are still held to the guards.
+        #expect(second.run("SET", "b", "2").hasPrefix("-NOREPLICAS"))
+    }
+
     @Test("Turning the AOF on writes the existing data first")
     func startFromExistingData() throws {
         var directory = DataDirectory()

@@ -27,6 +27,7 @@ public enum AppendOnlyLogLoader {
         buffer.writeBytes(bytes)
         var decoder = RESPCommandDecoder(limits: RESPLimits(maxBulkLength: Int(Int32.max)))
         let session = ClientSession(id: 0, peer: "aof", isAuthenticated: true)
+        session.isReplayingLog = true
         var commands = 0
         var validLength = 0
         var transactionStart: Int?
