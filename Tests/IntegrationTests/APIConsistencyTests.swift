@@ -148,6 +148,51 @@ import Testing
         #expect(try stack.request("GET", "/v1/products/2").status == 404)
     }
 
+    @Test("two PATCHes of different names at once both land, round after round")
+    func concurrentNamePatches() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        _ = try stack.registerAndLogIn("ann@example.com", sessions: 0)
+        var lost: [String] = []
+        for round in 0..<30 {
+            let codes = try stack.parallel([
+                ("PATCH", "/v1/users/ann@example.com", #"{"first_name":"First\#(round)"}"#, Self.adminToken),
+                ("PATCH", "/v1/users/ann@example.com", #"{"last_name":"Last\#(round)"}"#, Self.adminToken),
+            ])
+            #expect(codes == ["PATCH 200", "PATCH 200"])
+            let user = try stack.request("GET", "/user?user=ann@example.com").body
+            if user["first_name"] as? String != "First\(round)" || user["last_name"] as? String != "Last\(round)" {
+                lost.append("round \(round): \(user)")
+            }
+        }
+        #expect(lost.isEmpty, "lost updates: \(lost)")
+    }
+
+    @Test("a password change ends the user's other sessions and keeps the caller's; an admin's change ends all")
+    func passwordChangeEndsSessions() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let tokens = try stack.registerAndLogIn("ann@example.com", sessions: 3)
+        let me = "/v1/users/ann@example.com"
+        #expect(try stack.request("PATCH", me, json: #"{"first_name":"Anne"}"#, token: tokens[0]).status == 200)
+        #expect(try stack.request("GET", me, token: tokens[1]).status == 200)
+
+        #expect(try stack.request("PATCH", me, json: #"{"password":"new horse!"}"#, token: tokens[0]).status == 200)
+        #expect(try stack.request("GET", me, token: tokens[0]).status == 200)
+        #expect(try stack.request("GET", me, token: tokens[1]).status == 401)
+        #expect(try stack.request("GET", me, token: tokens[2]).status == 401)
+        #expect(try cli("SMEMBERS", "sessions:ann@example.com") == tokens[0])
+
+        let fresh = try stack.request(
+            "POST", "/v1/sessions", json: #"{"email":"ann@example.com","password":"new horse!"}"#)
+        let token = try #require(fresh.body["token"] as? String)
+        #expect(
+            try stack.request("PATCH", me, json: #"{"password":"newer horse"}"#, token: Self.adminToken).status == 200)
+        #expect(try stack.request("GET", me, token: tokens[0]).status == 401)
+        #expect(try stack.request("GET", me, token: token).status == 401)
+        #expect(try cli("EXISTS", "sessions:ann@example.com") == "0")
+    }
+
     @Test("deleting a user through the classic or the v1 route ends every session of theirs")
     func deletionEndsSessions() throws {
         let stack = try Stack()
@@ -164,5 +209,4 @@ import Testing
         for token in bob { #expect(try stack.request("GET", "/v1/users/bob@example.com", token: token).status == 401) }
         #expect(try cli("EXISTS", "sessions:bob@example.com", "password:bob@example.com") == "0")
     }
-
 }
