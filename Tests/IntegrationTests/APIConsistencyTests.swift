@@ -209,4 +209,43 @@ import Testing
         for token in bob { #expect(try stack.request("GET", "/v1/users/bob@example.com", token: token).status == 401) }
         #expect(try cli("EXISTS", "sessions:bob@example.com", "password:bob@example.com") == "0")
     }
+
+    @Test("purchases racing catalog PATCHes and a stock PUT: no unit is sold twice and no decrement is lost")
+    func purchasesRacingCatalogWrites() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let admin = Self.adminToken
+        let created = try stack.request(
+            "POST", "/v1/products", json: catalogProduct(1, category: "office", price: 100, stock: 1000), token: admin)
+        #expect(created.status == 201)
+        let token = try stack.registerAndLogIn("ann@example.com", sessions: 1)[0]
+        let buy = #"{"items":[{"product_id":1,"quantity":1}]}"#
+
+        // Name PATCHes leave the stock alone: every unit sold is subtracted, whatever their order.
+        var requests: [(method: String, path: String, json: String?, token: String?)] = []
+        for index in 0..<80 {
+            if index % 4 == 0 {
+                requests.append(("PATCH", "/v1/products/1", #"{"name":"Pen \#(index)"}"#, admin))
+            } else {
+                requests.append(("POST", "/v1/purchases", buy, token))
+            }
+        }
+        let codes = try stack.parallel(requests)
+        let sold = codes.filter { $0 == "POST 201" }.count
+        #expect(codes.sorted() == Array(repeating: "PATCH 200", count: 20) + Array(repeating: "POST 201", count: 60))
+        #expect(try cli("GET", "stock:1") == String(1000 - sold))
+        #expect(try cli("LLEN", "orders:ann@example.com") == String(sold))
+
+        // A stock PUT is an absolute level: each purchase lands wholly before it (overwritten) or after it.
+        let put = catalogProduct(1, category: "office", price: 100, stock: 500)
+        let racing =
+            [("PUT", "/v1/products/1", put, admin)] + Array(repeating: ("POST", "/v1/purchases", buy, token), count: 40)
+        let racingCodes = try stack.parallel(
+            racing.map { (method: $0.0, path: $0.1, json: Optional($0.2), token: Optional($0.3)) })
+        #expect(racingCodes.sorted() == Array(repeating: "POST 201", count: 40) + ["PUT 200"])
+        let left = try #require(Int(try cli("GET", "stock:1")))
+        #expect((460...500).contains(left))
+        let after = try stack.request("PATCH", "/v1/products/1", json: #"{"name":"Pen"}"#, token: admin)
+        #expect(after.body["stock"] as? Int == left)
+    }
 }
