@@ -1,14 +1,17 @@
 import HTTP
+import JSON
 import RESP
 
 /// The classic routes the Flask service had (`/user`, `/product`), with correct status codes, for any
 /// `ClassicDocument`.
 ///
-/// Each document is one JSON string at its storage key; each write is a single atomic command, so two
-/// clients racing never both win: `SET NX` creates (201, 409 when it exists), `SET XX` updates (200, 404
-/// when it is missing), `DEL` deletes (200, 404 when it was missing; with the keys that belong to the
-/// document, such as a user's password hash). A GET answers the stored bytes as
-/// they are: no parsing on the read path.
+/// Each document is one JSON string at its storage key. Each write is an optimistic transaction
+/// (`RouteTransaction`): WATCH the document (and its companions: a user's session set), read it, then in one
+/// MULTI..EXEC write it with the keys that go with it, so two clients racing never both win and nothing
+/// written alongside is lost: a POST creates (201, 409 when it exists), a PUT replaces (200, 404 when it is
+/// missing; a product keeps its v1 `price` and moves between category indexes), a DELETE deletes (200, 404
+/// when it was missing; with a user's password hash and sessions, a product's stock and index entries). A GET
+/// answers the stored bytes as they are: no parsing on the read path.
 enum ClassicRoutes<Document: ClassicDocument> {
     static func register(in router: inout ShopRouter, authorization: WriteAuthorization) {
         router.add(.GET, Document.path) { request, exchange in
@@ -29,10 +32,10 @@ enum ClassicRoutes<Document: ClassicDocument> {
             }
         }
         router.add(.POST, Document.path) { request, exchange in
-            write(request, exchange, authorization: authorization, condition: "NX", created: true)
+            write(request, exchange, authorization: authorization, isCreation: true)
         }
         router.add(.PUT, Document.path) { request, exchange in
-            write(request, exchange, authorization: authorization, condition: "XX", created: false)
+            write(request, exchange, authorization: authorization, isCreation: false)
         }
         router.add(.DELETE, Document.path) { request, exchange in
             let identity: Document.Identity
@@ -42,22 +45,19 @@ enum ClassicRoutes<Document: ClassicDocument> {
             } catch {
                 return exchange.fail(error)
             }
-            exchange.store.call(["DEL"] + Document.deletionKeys(identity)) { result in
-                switch result {
-                case .success(.integer(let count)) where count > 0:
-                    exchange.respondJSON(ClassicBody.deleted(Document.identityField, Document.json(identity)))
-                case .success(.integer): exchange.fail(.notFound("\(Document.kind) \(identity)"))
-                case .success(let other): exchange.unexpected(other, from: "DEL")
-                case .failure(let error): exchange.fail(error)
-                }
+            transaction(exchange, identity) { stored, companions throws(ShopError) in
+                let label = "\(Document.kind) \(identity)"
+                guard let stored = try document(stored, label: label) else { throw ShopError.notFound(label) }
+                return Document.deletionWrites(identity, stored: stored, companions: companions)
+            } done: {
+                exchange.respondJSON(ClassicBody.deleted(Document.identityField, Document.json(identity)))
             }
         }
     }
 
-    /// `POST` (`SET NX`, 201, 409 when it exists) or `PUT` (`SET XX`, 200, 404 when missing).
+    /// `POST` (201, 409 when it exists) or `PUT` (200, 404 when missing).
     private static func write(
-        _ request: HTTPRequest, _ exchange: RequestExchange, authorization: WriteAuthorization, condition: String,
-        created: Bool
+        _ request: HTTPRequest, _ exchange: RequestExchange, authorization: WriteAuthorization, isCreation: Bool
     ) {
         let document: Document
         do throws(ShopError) {
@@ -66,15 +66,50 @@ enum ClassicRoutes<Document: ClassicDocument> {
         } catch {
             return exchange.fail(error)
         }
-        let json = document.json
         let label = "\(Document.kind) \(document.identity)"
-        exchange.store.call(["SET", Document.storageKey(document.identity), json, condition]) { result in
-            switch result {
-            case .success(.simpleString): exchange.respondJSON(json, status: created ? .created : .ok)
-            case .success(.null): exchange.fail(created ? .conflict(label) : .notFound(label))
-            case .success(let other): exchange.unexpected(other, from: "SET")
-            case .failure(let error): exchange.fail(error)
+        var answer = document.json
+        transaction(exchange, document.identity) { stored, _ throws(ShopError) in
+            let old = try self.document(stored, label: label)
+            if isCreation {
+                guard old == nil else { throw ShopError.conflict(label) }
+                return document.creationWrites
             }
+            guard let old else { throw ShopError.notFound(label) }
+            let replaced = document.replacement(of: old)
+            answer = replaced.json
+            return replaced.writes
+        } done: {
+            exchange.respondJSON(answer, status: isCreation ? .created : .ok)
+        }
+    }
+
+    /// WATCH the document (and its companion keys), read them, then the writes `plan` decides from the stored
+    /// document and the companions' replies, in one MULTI..EXEC.
+    private static func transaction(
+        _ exchange: RequestExchange, _ identity: Document.Identity,
+        plan: @escaping (RESPValue, [RESPValue]) throws(ShopError) -> [[String]], done: @escaping () -> Void
+    ) {
+        let key = Document.storageKey(identity)
+        let companions = Document.companionReads(identity)
+        RouteTransaction.run(
+            exchange, watch: [key] + companions.map { $0[1] }, reads: [["GET", key]] + companions
+        ) { replies throws(ShopError) in
+            try plan(replies[0], Array(replies.dropFirst()))
+        } done: {
+            done()
+        }
+    }
+
+    /// The stored document as an object; nil when there is none (500 when it is not a JSON object).
+    private static func document(_ reply: RESPValue, label: String) throws(ShopError) -> JSONObject? {
+        switch reply {
+        case .null: return nil
+        case .bulkString(let bytes):
+            guard let value = try? JSONValue.parse(bytes), case .object(let object) = value else {
+                throw ShopError.internalError
+            }
+            return object
+        default: throw ShopError.internalError
         }
     }
 }

@@ -165,7 +165,7 @@ extension OpenAPIDocument {
         },
         "CatalogProductChanges": {
           "type": "object",
-          "description": "Any fields, merged over the stored document (which must then be a whole product with a price); stock sets the level; id, when given, must be the id of the path.",
+          "description": "Any fields, merged over the stored document (which must then be a whole product with a price); stock sets the level absolutely (each purchase lands wholly before or after it); id, when given, must be the id of the path.",
           "properties": {
             "id": {"$ref": "#/components/schemas/PositiveInteger"},
             "name": {"$ref": "#/components/schemas/Text"},
@@ -238,7 +238,7 @@ extension OpenAPIDocument {
         "Order": {
           "type": "object", "required": ["id", "user", "items", "total", "created_at"],
           "properties": {
-            "id": {"type": "integer", "minimum": 1},
+            "id": {"type": "integer", "minimum": 1, "description": "Unique, and increasing in the order purchases began; not dense: every purchase takes one when it starts, also one that then fails or replays an earlier order."},
             "user": {"$ref": "#/components/schemas/Email"},
             "items": {
               "type": "array", "minItems": 1,

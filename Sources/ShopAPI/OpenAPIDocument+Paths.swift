@@ -55,7 +55,7 @@ extension OpenAPIDocument {
             "responses": {"200": \#(answer("Replaced.", "User")), \#(errors(400, 401, 403, 404, 413, 415, 422, 500, 503))}
           },
           "delete": {
-            "operationId": "deleteClassicUser", "tags": ["classic"], "summary": "Deletes a user (and their password).", \#(admin),
+            "operationId": "deleteClassicUser", "tags": ["classic"], "summary": "Deletes a user, their password and their sessions.", \#(admin),
             \#(body("UserKey")),
             "responses": {"200": \#(answer("Deleted.", "DeletedUser")), \#(errors(400, 401, 403, 404, 413, 415, 422, 500, 503))}
           }
@@ -67,17 +67,17 @@ extension OpenAPIDocument {
             "responses": {"200": \#(answer("The product.", "Product")), \#(errors(404, 422, 500, 503))}
           },
           "post": {
-            "operationId": "createClassicProduct", "tags": ["classic"], "summary": "Creates a product.", \#(admin),
+            "operationId": "createClassicProduct", "tags": ["classic"], "summary": "Creates a product (listed by /v1/products; without a price it is not for sale).", \#(admin),
             \#(body("ProductInput")),
             "responses": {"201": \#(answer("Created.", "Product")), \#(errors(400, 401, 403, 409, 413, 415, 422, 500, 503))}
           },
           "put": {
-            "operationId": "replaceClassicProduct", "tags": ["classic"], "summary": "Replaces a product (dropping a v1 price).", \#(admin),
+            "operationId": "replaceClassicProduct", "tags": ["classic"], "summary": "Replaces a product's classic fields (a v1 price stays).", \#(admin),
             \#(body("ProductInput")),
             "responses": {"200": \#(answer("Replaced.", "Product")), \#(errors(400, 401, 403, 404, 413, 415, 422, 500, 503))}
           },
           "delete": {
-            "operationId": "deleteClassicProduct", "tags": ["classic"], "summary": "Deletes a product's document.", \#(admin),
+            "operationId": "deleteClassicProduct", "tags": ["classic"], "summary": "Deletes a product, its stock and its listing.", \#(admin),
             \#(body("ProductKey")),
             "responses": {"200": \#(answer("Deleted.", "DeletedProduct")), \#(errors(400, 401, 403, 404, 413, 415, 422, 500, 503))}
           }
@@ -101,7 +101,7 @@ extension OpenAPIDocument {
             "responses": {"200": \#(answer("The user.", "User")), \#(errors(401, 403, 404, 422, 500, 503))}
           },
           "patch": {
-            "operationId": "updateUser", "tags": ["users"], "summary": "Changes names or the password.", \#(selfOrAdmin),
+            "operationId": "updateUser", "tags": ["users"], "summary": "Changes names or the password (a new password ends every other session of the user).", \#(selfOrAdmin),
             \#(body("UserChanges")),
             "responses": {"200": \#(answer("Changed.", "User")), \#(errors(400, 401, 403, 404, 413, 415, 422, 500, 503))}
           },

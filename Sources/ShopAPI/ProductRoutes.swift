@@ -62,13 +62,10 @@ enum ProductRoutes {
             }
             write(exchange, id: id, reads: [["GET", Product.storageKey(id: id)]]) { reads throws(ShopError) in
                 let old = try stored(reads[0], id: id)
-                var commands = [
-                    ["DEL", Product.storageKey(id: id), CatalogProduct.stockKey(id: id)],
-                    ["ZREM", CatalogProduct.indexKey, String(id)],
-                ]
-                if case .string(let category) = old["category"] {
-                    commands.append(["ZREM", CatalogProduct.categoryIndexKey(category), String(id)])
-                }
+                let category: String? = if case .string(let name) = old["category"] { name } else { nil }
+                let commands =
+                    [["DEL", Product.storageKey(id: id), CatalogProduct.stockKey(id: id)]]
+                    + CatalogProduct.unindexWrites(id: id, category: category)
                 return (commands, nil, .ok)
             } done: { _, _ in
                 exchange.respondJSON(ClassicBody.deleted("id", .integer(id)))
@@ -112,17 +109,13 @@ enum ProductRoutes {
 
     /// The writes of a created or replaced product (the stock only when given).
     private static func writes(_ product: CatalogProduct, replacing oldCategory: String?) -> [[String]] {
-        let id = String(product.product.id)
         var commands = [["SET", product.product.storageKey, product.document]]
         if let stock = product.stock {
             commands.append(["SET", CatalogProduct.stockKey(id: product.product.id), String(stock)])
         }
-        if let oldCategory, oldCategory != product.product.category {
-            commands.append(["ZREM", CatalogProduct.categoryIndexKey(oldCategory), id])
-        }
-        commands.append(["ZADD", CatalogProduct.indexKey, id, id])
-        commands.append(["ZADD", CatalogProduct.categoryIndexKey(product.product.category), id, id])
         return commands
+            + CatalogProduct.indexWrites(
+                id: product.product.id, category: product.product.category, replacing: oldCategory)
     }
 
     /// Runs one catalog write: WATCH `product:{id}`, `reads`, then `plan`'s writes (with the stock the answer

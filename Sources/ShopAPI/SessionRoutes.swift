@@ -7,7 +7,8 @@ import RESP
 ///
 /// A log-in reads the hash at `password:{email}` and checks the password on a worker; an unknown email is
 /// checked against a dummy hash, so both failures take as long and answer the same 401. A success stores
-/// `session:{token}` -> email with `EX lifetime`, and adds the token to `sessions:{email}`.
+/// `session:{token}` -> email with `EX lifetime`, and adds the token to `sessions:{email}`, in one transaction
+/// that checks the password is still the one verified.
 enum SessionRoutes {
     static func register(
         in router: inout ShopRouter, authenticator: any Authenticator, hasher: PasswordHasher, lifetimeSeconds: Int
@@ -23,7 +24,8 @@ enum SessionRoutes {
             let check = { (hash: String?) in
                 hasher.verify(credentials.password, against: hash, on: exchange.responder.loop) { verified in
                     switch verified {
-                    case .success(true): open(for: email, exchange, lifetimeSeconds: lifetimeSeconds)
+                    case .success(true):
+                        open(for: email, checkedAgainst: hash ?? "", exchange, lifetimeSeconds: lifetimeSeconds)
                     case .success(false): exchange.fail(.wrongCredentials)
                     case .failure(let error): exchange.fail(error)
                     }
@@ -62,25 +64,33 @@ enum SessionRoutes {
         }
     }
 
-    /// Stores a new session for `email` and answers 201 `{"token": ..., "expires_in": ...}`.
-    private static func open(for email: String, _ exchange: RequestExchange, lifetimeSeconds: Int) {
+    /// Stores a new session for `email` and answers 201 `{"token": ..., "expires_in": ...}`, unless the
+    /// password changed since it was checked against `hash` (401, as for a wrong password).
+    ///
+    /// One transaction: WATCH `password:{email}`, read it, then `SET session:{token} email EX`, `SADD` and
+    /// `EXPIRE` of `sessions:{email}` in one MULTI..EXEC. A password change (or a deletion) commits either
+    /// before it (the hash read differs: 401) or after it (and then ends this session with the others): a
+    /// log-in with the old password cannot outlive the change.
+    private static func open(
+        for email: String, checkedAgainst hash: String, _ exchange: RequestExchange, lifetimeSeconds: Int
+    ) {
         let token = BearerToken.newSessionToken()
         let lifetime = String(lifetimeSeconds)
-        exchange.store.call(["SET", Sessions.key(token: token), email, "EX", lifetime]) { result in
-            switch result {
-            case .success(.simpleString): break
-            case .success(let other): return exchange.unexpected(other, from: "SET")
-            case .failure(let error): return exchange.fail(error)
+        let passwordKey = User.passwordKey(email: email)
+        let setKey = Sessions.setKey(email: email)
+        RouteTransaction.run(exchange, watch: [passwordKey], reads: [["GET", passwordKey]]) {
+            replies throws(ShopError) in
+            guard case .bulkString(let current) = replies[0], current == Array(hash.utf8) else {
+                throw ShopError.wrongCredentials
             }
-            // The set only helps delete the sessions with the user: the session works without it, so a
-            // failure of these two is not the client's problem (its token is valid).
-            let setKey = Sessions.setKey(email: email)
-            exchange.store.call(["SADD", setKey, token]) { _ in }
-            exchange.store.call(["EXPIRE", setKey, lifetime]) { _ in
-                let body = JSONValue.object(
-                    JSONObject([("token", .string(token)), ("expires_in", .integer(lifetimeSeconds))]))
-                exchange.respondJSON(body.compact, status: .created)
-            }
+            return [
+                ["SET", Sessions.key(token: token), email, "EX", lifetime], ["SADD", setKey, token],
+                ["EXPIRE", setKey, lifetime],
+            ]
+        } done: {
+            let body = JSONValue.object(
+                JSONObject([("token", .string(token)), ("expires_in", .integer(lifetimeSeconds))]))
+            exchange.respondJSON(body.compact, status: .created)
         }
     }
 }

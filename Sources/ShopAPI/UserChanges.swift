@@ -1,4 +1,5 @@
 import JSON
+import RESP
 
 /// The body of `PATCH /v1/users/{email}`: any of `first_name`, `last_name`, `password`, at least one. Pure.
 struct UserChanges: Sendable {
@@ -37,5 +38,29 @@ struct UserChanges: Sendable {
         if let firstName { user.firstName = firstName }
         if let lastName { user.lastName = lastName }
         return user
+    }
+
+    /// The document a PATCH answers and the writes it queues, from the stored document (`GET`), the session set
+    /// (`SMEMBERS`) and the new password's `hash`: the document when a name changes, the hash, and the end of
+    /// every session but `kept` when the password changes. 404 when no document is stored, 500 when it is not
+    /// a user.
+    func plan(
+        email: String, stored: RESPValue, sessions: RESPValue, hash: String?, keeping kept: String?
+    ) throws(ShopError) -> (json: String, writes: [[String]]) {
+        guard case .bulkString(let document) = stored else {
+            if stored == .null { throw ShopError.notFound("user \(email)") }
+            throw ShopError.internalError
+        }
+        guard let object = try? JSONValue.parse(document).objectValue, let user = try? User(body: object) else {
+            throw ShopError.internalError
+        }
+        let changed = applied(to: user)
+        var writes: [[String]] = []
+        if changesNames { writes.append(["SET", changed.storageKey, changed.json]) }
+        if let hash {
+            writes.append(["SET", User.passwordKey(email: email), hash])
+            writes += Sessions.endingWrites(email: email, members: sessions, keeping: kept)
+        }
+        return (changed.json, writes)
     }
 }

@@ -10,7 +10,9 @@ import RESP
 /// cleaner choice: the classic GET keeps answering the stored bytes as they are, with nothing to strip
 /// (so no route can leak the hash by forgetting to), and a classic `PUT /user`, which rewrites the whole
 /// document, cannot lose the password. Registration writes both keys in one `MSETNX` (atomic: 409 when
-/// either exists); a delete removes both in one `DEL`.
+/// either exists); a change and a delete are optimistic transactions (`RouteTransaction`) over the document
+/// and the user's session set: a delete removes both keys and every session, a new password ends every
+/// session but the caller's.
 enum UserRoutes {
     static func register(
         in router: inout ShopRouter, authenticator: any Authenticator, hasher: PasswordHasher
@@ -58,21 +60,18 @@ enum UserRoutes {
                 } catch {
                     return exchange.fail(error)
                 }
-                update(email, changes, exchange, hasher)
+                update(email, changes, request, exchange, hasher)
             }
         }
         router.add(.DELETE, "/v1/users/{email}") { request, exchange in
             withUser(request, exchange, authenticator) { email in
-                exchange.store.call(["DEL", User.storageKey(email: email), User.passwordKey(email: email)]) { result in
-                    switch result {
-                    case .success(.integer(let count)) where count > 0:
-                        deleteSessions(of: email, exchange) {
-                            exchange.respond(HTTPResponse(status: .noContent))
-                        }
-                    case .success(.integer): exchange.fail(.notFound("user \(email)"))
-                    case .success(let other): exchange.unexpected(other, from: "DEL")
-                    case .failure(let error): exchange.fail(error)
-                    }
+                // The classic delete's transaction: the document, the password and every session in one EXEC.
+                let reads = [["GET", User.storageKey(email: email)]] + User.companionReads(email)
+                RouteTransaction.run(exchange, watch: reads.map { $0[1] }, reads: reads) { replies throws(ShopError) in
+                    guard replies[0] != .null else { throw ShopError.notFound("user \(email)") }
+                    return User.deletionWrites(email, stored: JSONObject([]), companions: Array(replies.dropFirst()))
+                } done: {
+                    exchange.respond(HTTPResponse(status: .noContent))
                 }
             }
         }
@@ -93,65 +92,34 @@ enum UserRoutes {
         }
     }
 
-    /// Reads the document (404 when missing), rewrites the password's hash when it changes (hashed on a
-    /// worker), then the document when a name changes, and answers the document.
+    /// Hashes a new password (on a worker), then in one transaction: WATCH the document and the session set,
+    /// read them (404 when the user is missing), and write the changed names, the new hash and, with a new
+    /// password, the end of every session but the caller's, in one MULTI..EXEC; answers the document.
+    ///
+    /// WATCH makes two PATCHes of different fields both land (the second re-reads what the first wrote), and a
+    /// log-in that adds a session meanwhile makes the write start over and end that session too.
     private static func update(
-        _ email: String, _ changes: UserChanges, _ exchange: RequestExchange, _ hasher: PasswordHasher
+        _ email: String, _ changes: UserChanges, _ request: HTTPRequest, _ exchange: RequestExchange,
+        _ hasher: PasswordHasher
     ) {
-        // On the master: the document read here is written back; a stale one would undo a recent change.
-        exchange.store.call(["GET", User.storageKey(email: email)]) { result in
-            let user: User
-            switch result {
-            case .success(.bulkString(let document)):
-                guard let object = try? JSONValue.parse(document).objectValue, let stored = try? User(body: object)
-                else { return exchange.unexpected(.bulkString(document), from: "GET") }
-                user = changes.applied(to: stored)
-            case .success(.null): return exchange.fail(.notFound("user \(email)"))
-            case .success(let other): return exchange.unexpected(other, from: "GET")
-            case .failure(let error): return exchange.fail(error)
-            }
-            let writeDocument = {
-                guard changes.changesNames else { return exchange.respondJSON(user.json) }
-                // XX: a user deleted meanwhile stays deleted (404) instead of coming back.
-                exchange.store.call(["SET", user.storageKey, user.json, "XX"]) { result in
-                    switch result {
-                    case .success(.simpleString): exchange.respondJSON(user.json)
-                    case .success(.null): exchange.fail(.notFound("user \(email)"))
-                    case .success(let other): exchange.unexpected(other, from: "SET")
-                    case .failure(let error): exchange.fail(error)
-                    }
-                }
-            }
-            guard let password = changes.password else { return writeDocument() }
-            hasher.hash(password, on: exchange.responder.loop) { hashed in
-                guard case .success(let hash) = hashed else { return exchange.fail(hashed.failure!) }
-                exchange.store.call(["SET", User.passwordKey(email: email), hash]) { result in
-                    switch result {
-                    case .success(.simpleString): writeDocument()
-                    case .success(let other): exchange.unexpected(other, from: "SET")
-                    case .failure(let error): exchange.fail(error)
-                    }
-                }
+        // The caller's own session stays (they just proved they hold it); the admin's token is not a session.
+        let kept = BearerToken.of(request).flatMap { BearerToken.isSessionToken($0) ? $0 : nil }
+        let write = { (hash: String?) in
+            var answer = ""
+            let reads = [["GET", User.storageKey(email: email)], ["SMEMBERS", Sessions.setKey(email: email)]]
+            RouteTransaction.run(exchange, watch: reads.map { $0[1] }, reads: reads) { replies throws(ShopError) in
+                let plan = try changes.plan(
+                    email: email, stored: replies[0], sessions: replies[1], hash: hash, keeping: kept)
+                answer = plan.json
+                return plan.writes
+            } done: {
+                exchange.respondJSON(answer)
             }
         }
-    }
-
-    /// Deletes every session of `email` (the tokens in `sessions:{email}`, then the set), then calls `done`.
-    /// A failure here still calls `done`: the user is gone, and their sessions expire by themselves.
-    static func deleteSessions(of email: String, _ exchange: RequestExchange, _ done: @escaping () -> Void) {
-        let setKey = Sessions.setKey(email: email)
-        exchange.store.call(["SMEMBERS", setKey]) { result in
-            var keys = [setKey]
-            if case .success(let reply) = result {
-                switch reply {
-                case .array(let members), .set(let members):
-                    for case .bulkString(let token) in members {
-                        keys.append(Sessions.key(token: String(decoding: token, as: UTF8.self)))
-                    }
-                default: break
-                }
-            }
-            exchange.store.call(["DEL"] + keys) { _ in done() }
+        guard let password = changes.password else { return write(nil) }
+        hasher.hash(password, on: exchange.responder.loop) { hashed in
+            guard case .success(let hash) = hashed else { return exchange.fail(hashed.failure!) }
+            write(hash)
         }
     }
 }

@@ -112,6 +112,12 @@ import Testing
             #expect(answer.status == 503 && answer.headers["retry-after"].flatMap { Int($0) } ?? 0 >= 1)
             #expect(answer.seconds < 1, "a write with the master down took \(answer.seconds) s")
         }
+        // Writes are transactions on their own connections; reads go through the gateway and open its circuit.
+        for _ in 0..<8 {
+            let answer = try request("GET", "\(base)/product?id=1")
+            #expect(answer.status == 503 && answer.headers["retry-after"].flatMap { Int($0) } ?? 0 >= 1)
+            #expect(answer.seconds < 1, "a read with the master down took \(answer.seconds) s")
+        }
         let metrics = try request("GET", "\(base)/metrics").body
         #expect(metrics.contains(#/shop_store_circuit_state\{loop="[^"]+"\} [12]/#), "\(metrics)")
 
