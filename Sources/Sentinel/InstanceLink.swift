@@ -43,6 +43,9 @@ final class InstanceLink {
                 if case .success(let connection) = result {
                     self.command = connection
                     connection.send(["CLIENT", "SETNAME", "sentinel-cmd"]) { _ in }
+                    // An instance that (re)appears is asked its role at once: an old master back from the
+                    // dead must be demoted before its clients write much to it.
+                    self.lastInfoAt = .distantPast
                 }
             }
         }
