@@ -27,13 +27,19 @@ final class Backend: Sendable {
         let box = Mutex<Backend?>(nil)
         var router = Router()
         router.get("/") { _, responder in
-            let backend = box.withLock { $0 }!
+            // A request (the balancer's first health check) may arrive before `start` has stored the backend.
+            guard let backend = box.withLock({ $0 }) else {
+                return responder.respond(.text("starting\n", status: .serviceUnavailable))
+            }
             backend.requests.add(1, ordering: .relaxed)
             responder.respond(
                 HTTPResponse(headers: ["X-Backend": name], body: ByteBuffer(string: "hello from \(name)\n")))
         }
         router.get("/health") { _, responder in
-            let backend = box.withLock { $0 }!
+            // A request (the balancer's first health check) may arrive before `start` has stored the backend.
+            guard let backend = box.withLock({ $0 }) else {
+                return responder.respond(.text("starting\n", status: .serviceUnavailable))
+            }
             responder.respond(
                 .text("ok\n", status: backend.healthy.load(ordering: .relaxed) ? .ok : .serviceUnavailable))
         }
@@ -46,13 +52,19 @@ final class Backend: Sendable {
             responder.respond(HTTPResponse(headers: ["X-Backend": name], body: request.body))
         }
         router.post("/status") { _, responder in
-            let backend = box.withLock { $0 }!
+            // A request (the balancer's first health check) may arrive before `start` has stored the backend.
+            guard let backend = box.withLock({ $0 }) else {
+                return responder.respond(.text("starting\n", status: .serviceUnavailable))
+            }
             backend.requests.add(1, ordering: .relaxed)
             let code = backend.status.load(ordering: .relaxed)
             responder.respond(HTTPResponse(status: HTTPResponseStatus(code: code), headers: ["X-Backend": name]))
         }
         router.get("/status") { _, responder in
-            let backend = box.withLock { $0 }!
+            // A request (the balancer's first health check) may arrive before `start` has stored the backend.
+            guard let backend = box.withLock({ $0 }) else {
+                return responder.respond(.text("starting\n", status: .serviceUnavailable))
+            }
             backend.requests.add(1, ordering: .relaxed)
             let code = backend.status.load(ordering: .relaxed)
             responder.respond(HTTPResponse(status: HTTPResponseStatus(code: code), headers: ["X-Backend": name]))
