@@ -50,8 +50,13 @@ struct GlobalOptions {
     }
 
     /// The directory of the running `stack` executable: service programs are looked up there first.
+    /// From /proc/self/exe, so that a `stack` found through PATH (argv[0] is then a bare name) still finds
+    /// `stackd` and the services beside it.
     var executableDirectory: String? {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().path
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     static let helpText = """
