@@ -130,7 +130,7 @@ extension BalancerConfigurationDecoder {
     private mutating func algorithm(_ value: JSONValue, at path: String) -> BalancingAlgorithm? {
         let names = BalancingAlgorithm.allCases.map(\.rawValue)
         if case .string(let text) = value, let algorithm = BalancingAlgorithm(rawValue: text) { return algorithm }
-        if case .string(let text) = value, let suggestion = FieldNameSuggestion.closest(to: text, among: names) {
+        if case .string(let text) = value, let suggestion = FieldSuggestion.closest(to: text, among: names) {
             report(
                 path,
                 "expected one of \(names.joined(separator: ", ")), got \(value.summary) (did you mean \"\(suggestion)\"?)"

@@ -38,7 +38,7 @@ struct BalancerConfigurationDecoder {
             return nil
         }
         for key in object.keys where !fields.contains(key) {
-            if let suggestion = FieldNameSuggestion.closest(to: key, among: fields) {
+            if let suggestion = FieldSuggestion.closest(to: key, among: fields) {
                 report(Self.child(path, key), "unknown field (did you mean \"\(suggestion)\"?)")
             } else {
                 report(Self.child(path, key), "unknown field (expected one of \(fields.joined(separator: ", ")))")
