@@ -83,7 +83,7 @@ logger.minimumLevel = configuration.logLevel
             "algorithm": configuration.algorithm.rawValue, "threads": configuration.loopCount,
         ])
     let current = Mutex(configuration)
-    let signal = await server.waitForSignal(stopSignals + [SIGHUP], stopSignals: stopSignals) { _ in
+    let signal = await server.waitForSignal(stopSignals, otherSignals: [SIGHUP]) { _ in
         do {
             let reloaded = try BalancerConfiguration.load(environment: environment, arguments: arguments)
             let previous = current.withLock { $0 }

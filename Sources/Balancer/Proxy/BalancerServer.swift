@@ -160,29 +160,11 @@ public final class BalancerServer: Sendable {
         _ = try? await group.loops[0].submit { box?.checker?.refresh() }
     }
 
-    /// Waits for one of `signals` (blocked beforehand with `SignalWatcher.block`), calling `onOther` for the
-    /// ones that are not in `stopSignals` (SIGHUP: reload), and returns the stopping one.
+    /// Waits for one of `stopSignals` on the first loop, handing `otherSignals` (SIGHUP) to `onOther`.
     public func waitForSignal(
-        _ signals: [Int32], stopSignals: [Int32], onOther: @escaping @Sendable (Int32) -> Void
+        _ stopSignals: [Int32], otherSignals: [Int32], onOther: @escaping @Sendable (Int32) -> Void
     ) async -> Int32 {
-        let loop = group.loops[0]
-        return await withCheckedContinuation { continuation in
-            loop.execute {
-                var watcher: SignalWatcher?
-                var isResumed = false
-                do {
-                    watcher = try SignalWatcher(loop: loop, signals: signals) { signal in
-                        _ = watcher
-                        guard stopSignals.contains(signal) else { return onOther(signal) }
-                        guard !isResumed else { return }
-                        isResumed = true
-                        continuation.resume(returning: signal)
-                    }
-                } catch {
-                    continuation.resume(returning: stopSignals.first ?? 15)
-                }
-            }
-        }
+        await SignalWatcher.wait(for: stopSignals, on: group.loops[0], otherSignals: otherSignals, onOther: onOther)
     }
 
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then closes everything.
