@@ -56,7 +56,7 @@ public final class ShopServer: Sendable {
                 errorResponse: { status, message in ShopError.server(status: status.code, message: message).response }),
             router: router.router)
         let loops = http.group.loops
-        contexts.install(
+        let loopContexts =
             loops.map { loop in
                 let store = StoreGateway(
                     loop: loop, configuration: configuration, errors: metrics.storeErrors,
@@ -69,7 +69,18 @@ public final class ShopServer: Sendable {
                 transactions.onMasterTrouble = { [unowned store] in store.relocate() }
                 return LoopContext(
                     loop: loop, store: store, transactions: transactions, metrics: metrics, logger: logger)
-            })
+            }
+        // Each loop finds the master on its own; the first to see it move tells the others to look too, so
+        // that a request on another loop does not meet the old master first.
+        for context in loopContexts {
+            let others = loopContexts.filter { $0 !== context }.map { GatewayHandle(store: $0.store) }
+            let retarget = context.store.onMasterChange
+            context.store.onMasterChange = { master in
+                retarget?(master)
+                for other in others { other.store.loop.execute { other.store.relocate() } }
+            }
+        }
+        contexts.install(loopContexts)
         ProcessMetrics.register(in: registry)
         registry.addCollector {
             for loop in loops { registry.eventLoopLag.labels(loop.name).set(loop.lag.seconds) }
@@ -127,4 +138,10 @@ public final class ShopServer: Sendable {
         await http.shutdown(gracePeriod: gracePeriod)
         hasher.shutdown()
     }
+}
+
+/// A loop's gateway, handed to another loop's task: used only through its own loop (`relocate` runs
+/// there), never touched elsewhere.
+private struct GatewayHandle: @unchecked Sendable {
+    let store: StoreGateway
 }

@@ -61,6 +61,8 @@ final class StoreGateway {
     private var locating: [() -> Void] = []
     // Confined to the loop thread.
     private var checkTimer: RepeatingTimer?
+    // Confined to the loop thread: the search for the master that runs while the circuit is open.
+    private var outageSearch: RepeatingTimer?
 
     /// A gateway for `loop`; nothing connects before the first call.
     init(
@@ -213,9 +215,18 @@ final class StoreGateway {
     private func circuitChanged() {
         circuitState.set(breaker.gaugeValue)
         switch breaker.state {
-        case .open: logger.warning("store circuit open: failing store calls at once", ["store": master])
+        case .open:
+            logger.warning("store circuit open: failing store calls at once", ["store": master])
+            // While the master does not answer, ask where it is every 200 ms: after a failover the new one is
+            // adopted (and the circuit closed) as soon as the sentinels name it, not at the next probe.
+            if outageSearch == nil {
+                outageSearch = loop.scheduleRepeating(every: .milliseconds(200)) { [weak self] in self?.locate {} }
+            }
         case .halfOpen: logger.info("store circuit half-open: probing the store", ["store": master])
-        case .closed: logger.info("store circuit closed", ["store": master])
+        case .closed:
+            logger.info("store circuit closed", ["store": master])
+            outageSearch?.cancel()
+            outageSearch = nil
         }
     }
 
@@ -309,6 +320,8 @@ final class StoreGateway {
                 _ = loop.schedule(after: settings.timeout + .milliseconds(200)) { old.close() }
             }
             onMasterChange?(master)
+            // A new master is a fresh start: the failures that opened the circuit were the old one's.
+            if breaker.recordSuccess() { circuitChanged() }
         }
         let replicas = topology.replicas.filter { $0 != topology.master }
         guard replicas != self.replicas else { return }
