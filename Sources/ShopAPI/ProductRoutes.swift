@@ -23,7 +23,7 @@ enum ProductRoutes {
                     guard case .bulkString(let document) = values[0] else {
                         return exchange.fail(.notFound("product \(id)"))
                     }
-                    exchange.respondJSON(bytes: CatalogProduct.answer(document: document, stock: integer(values[1])))
+                    exchange.respondJSON(body: CatalogProduct.answerBody(document: document, stock: integer(values[1])))
                 case .success(let other): exchange.unexpected(other, from: "MGET")
                 case .failure(let error): exchange.fail(error)
                 }

@@ -132,38 +132,47 @@ final class StoreGateway {
     ///   own create, a 404 for our own delete) or count twice.
     /// A timeout is not retried: the store is there but slow, and trying again would double the wait.
     private func attempt(_ arguments: [String], isRetry: Bool, _ completion: @escaping Completion) {
+        // The usual case, an open connection, without the allocation of `withConnection`'s closure.
+        if let connection, connection.isOpen {
+            return send(arguments, on: connection, isRetry: isRetry, completion)
+        }
         withConnection { result in
-            let connection: RESPConnection
             switch result {
             case .failure:
                 guard isRetry else { return self.locate { self.attempt(arguments, isRetry: true, completion) } }
                 self.recordFailure()
                 return completion(.failure(.storeUnavailable))
             case .success(let open):
-                connection = open
+                self.send(arguments, on: open, isRetry: isRetry, completion)
             }
-            connection.send(arguments) { reply in
-                switch reply {
-                case .success(.error(let message)):
-                    self.recordSuccess()
-                    if !isRetry, message.hasPrefix("READONLY") {
-                        self.logger.info("the store master is read-only: locating the master", ["store": self.master])
-                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
-                    }
-                    self.errors.increment()
-                    self.logger.warning("store error reply", ["store": self.master, "error": message])
-                    completion(.failure(StoreGateway.classify(errorReply: message)))
-                case .success(let value):
-                    self.recordSuccess()
-                    completion(.success(value))
-                case .failure(let error):
-                    if !isRetry, error.code == .connectionClosed, StoreGateway.isSafeToRepeat(arguments) {
-                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
-                    }
-                    self.recordFailure()
-                    self.logger.warning("store call failed", ["store": self.master, "error": error.message])
-                    completion(.failure(.storeUnavailable))
+        }
+    }
+
+    /// `attempt` once it has an open connection.
+    private func send(
+        _ arguments: [String], on connection: RESPConnection, isRetry: Bool, _ completion: @escaping Completion
+    ) {
+        connection.send(arguments) { reply in
+            switch reply {
+            case .success(.error(let message)):
+                self.recordSuccess()
+                if !isRetry, message.hasPrefix("READONLY") {
+                    self.logger.info("the store master is read-only: locating the master", ["store": self.master])
+                    return self.locate { self.attempt(arguments, isRetry: true, completion) }
                 }
+                self.errors.increment()
+                self.logger.warning("store error reply", ["store": self.master, "error": message])
+                completion(.failure(StoreGateway.classify(errorReply: message)))
+            case .success(let value):
+                self.recordSuccess()
+                completion(.success(value))
+            case .failure(let error):
+                if !isRetry, error.code == .connectionClosed, StoreGateway.isSafeToRepeat(arguments) {
+                    return self.locate { self.attempt(arguments, isRetry: true, completion) }
+                }
+                self.recordFailure()
+                self.logger.warning("store call failed", ["store": self.master, "error": error.message])
+                completion(.failure(.storeUnavailable))
             }
         }
     }
