@@ -77,6 +77,9 @@ public struct CatalogProduct: Sendable, Equatable {
     /// The store key of the stock of product `id`.
     public static func stockKey(id: Int) -> String { "stock:" + String(id) }
 
+    /// `stockKey(id:)` as bytes, for the store calls of a hot route.
+    static func stockKeyBytes(id: Int) -> [UInt8] { StoreGateway.key("stock:", id) }
+
     /// The sorted set of every v1 product id (score = id).
     public static let indexKey = "products"
 
