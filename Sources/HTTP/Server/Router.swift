@@ -132,8 +132,11 @@ public struct Router: Sendable {
         var parameters = parameterCount == 0 ? [:] : [String: String](minimumCapacity: parameterCount)
         for (segment, part) in zip(route.segments, parts) {
             if case .parameter(let name) = segment {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[part]), as: UTF8.self)
-                parameters[name] = PercentEncoding.decode(text)
+                let raw = UnsafeBufferPointer(rebasing: bytes[part])
+                let text = String(decoding: raw, as: UTF8.self)
+                // Without a `%` there is nothing to decode: the bytes are looked at here rather than through
+                // `String.UTF8View`'s generic iteration.
+                parameters[name] = raw.contains(UInt8(ascii: "%")) ? PercentEncoding.decode(text) : text
             }
         }
         return .found(handler: route.handler, template: route.template, parameters: parameters)
