@@ -22,19 +22,20 @@
 # api's core, so that the API's number includes the store work each request causes (with the store on
 # CPU 0 it would steal wrk's core and the client would be the limit).
 #
-# Usage:
-#   bench/api.sh                 full run (about 3 minutes after the build)
-#   QUICK=1 bench/api.sh         smoke test: 3 s runs, 1 repeat, fewer products and users
-#
 # Pinning through the stack (STACK_CPUS [1]): wrk keeps CPU 0 to itself; the balancer, both apis and
 # the store share CPU 1. With 2 cores something must share: giving the balancer or an api CPU 0 would
 # put it beside wrk, and a starved client (or a server stealing the client's core) measures the
 # client. With the whole server side on CPU 1 it has the same one core as the direct scenarios, so
 # the stack rows read against the direct rows as the cost of the extra hop (a proxy parse, a second
 # connection, the forwarding headers) in CPU per request and latency. Two api instances on one core
-# do not add capacity here: they show the balancer's spreading (the per-instance request counts are
-# checked), not parallelism, which needs a core per instance. The balancer logs no request lines
+# do not add capacity here: they show the balancer's spreading (the requests each api answered are
+# reported), not parallelism, which needs a core per instance. The balancer logs no request lines
 # (LOG_LEVEL=warn, as in bench/balancer.sh); the apis log theirs at info as in the direct runs.
+#
+# Usage:
+#   bench/api.sh                 full run (about 3 minutes after the build)
+#   QUICK=1 bench/api.sh         smoke test: 3 s runs, 1 repeat, fewer products and users
+#   STACK=1 bench/api.sh         plus the three scenarios through the stack (about 2 minutes more)
 #
 # Environment (default in brackets):
 #   DURATION [10]        seconds per wrk run; QUICK=1 makes it 3
