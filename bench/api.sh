@@ -13,16 +13,29 @@
 #              over the products (ample stock), so optimistic conflicts are rare
 # Goals: get >= 60% of trivial's req/s; purchases >= 10,000/s.
 #
+# With STACK=1, three more scenarios run the same requests through the stack: `balancer` (one loop,
+# least connections, static upstreams, active checks on /health) in front of two api instances
+# (API_THREADS=1 each: the first api above and a second one) over the same store:
+#   stack-get, stack-list, stack-purchase   wrk -> balancer -> api x2 -> store
+#
 # Pinning: wrk on CPU 0; benchserver and the api on CPU 1; the store on STORE_CPUS [1], sharing the
 # api's core, so that the API's number includes the store work each request causes (with the store on
 # CPU 0 it would steal wrk's core and the client would be the limit).
 #
+# Pinning through the stack (STACK_CPUS [1]): wrk keeps CPU 0 to itself; the balancer, both apis and
+# the store share CPU 1. With 2 cores something must share: giving the balancer or an api CPU 0 would
+# put it beside wrk, and a starved client (or a server stealing the client's core) measures the
+# client. With the whole server side on CPU 1 it has the same one core as the direct scenarios, so
+# the stack rows read against the direct rows as the cost of the extra hop (a proxy parse, a second
+# connection, the forwarding headers) in CPU per request and latency. Two api instances on one core
+# do not add capacity here: they show the balancer's spreading (the requests each api answered are
+# reported), not parallelism, which needs a core per instance. The balancer logs no request lines
+# (LOG_LEVEL=warn, as in bench/balancer.sh); the apis log theirs at info as in the direct runs.
+#
 # Usage:
 #   bench/api.sh                 full run (about 3 minutes after the build)
 #   QUICK=1 bench/api.sh         smoke test: 3 s runs, 1 repeat, fewer products and users
-#
-# Not measured yet: "through the stack" (a scratch project, `stack up` with store x1 + api x2 on its own
-# subnet, wrk against one api address); see docs/BENCHMARKS.md.
+#   STACK=1 bench/api.sh         plus the three scenarios through the stack (about 2 minutes more)
 #
 # Environment (default in brackets):
 #   DURATION [10]        seconds per wrk run; QUICK=1 makes it 3
@@ -31,7 +44,9 @@
 #   PRODUCTS [1000]      products seeded (stock 10^9 each); QUICK=1 makes it 200
 #   USERS [20]           users registered, each with one session (yescrypt: ~0.1 s each); QUICK=1 makes it 5
 #   STORE_CPUS [1]       where the store runs
-#   SUBNET [127.0.71]    loopback addresses: .1 store, .2 api, .3 benchserver
+#   SUBNET [127.0.71]    loopback addresses: .1 store, .2 api, .3 benchserver, .4 second api, .5 balancer
+#   STACK=1              also the three scenarios through balancer + 2 apis (another ~2 minutes)
+#   STACK_CPUS [1]       where the balancer and the second api run (the first api is on CPU 1)
 #   SKIP_BUILD=1         use the existing release binaries
 #   API_BIN              another `api` binary to measure (a baseline build kept aside) [the release build's]
 #   PERF=1               after the measured runs, one profiled (perf record -g) unmeasured run per api scenario
@@ -64,16 +79,24 @@ USERS=${USERS:-20}
 STORE_CPUS=${STORE_CPUS:-1}
 SUBNET=${SUBNET:-127.0.71}
 PERF=${PERF:-0}
+STACK=${STACK:-0}
+STACK_CPUS=${STACK_CPUS:-1}
 readonly STORE_ADDRESS=$SUBNET.1 API_ADDRESS=$SUBNET.2 TRIVIAL_ADDRESS=$SUBNET.3
+readonly API2_ADDRESS=$SUBNET.4 BALANCER_ADDRESS=$SUBNET.5
 readonly ADMIN_TOKEN=bench-admin-token-0123456789
 readonly SECRET=bench-secret-key-0123456789
 readonly PASSWORD=bench-password-1
-readonly SCENARIOS=(trivial get list purchase)
+SCENARIOS=(trivial get list purchase)
+if [ "$STACK" = 1 ]; then SCENARIOS+=(stack-get stack-list stack-purchase); fi
+readonly SCENARIOS
 declare -A LABEL=(
     [trivial]="GET / (benchserver http, the reference)"
     [get]="GET /v1/products/{id}"
     [list]="GET /v1/products?limit=20"
     [purchase]="POST /v1/purchases (quantity 1)"
+    [stack-get]="GET /v1/products/{id}, through the stack"
+    [stack-list]="GET /v1/products?limit=20, through the stack"
+    [stack-purchase]="POST /v1/purchases, through the stack"
 )
 
 # MARK: - Build and machine
@@ -86,7 +109,7 @@ build() {
     fi
     BIN=$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)
     local exe
-    for exe in api store benchserver; do [ -x "$BIN/$exe" ] || die "no $exe binary in $BIN"; done
+    for exe in api store benchserver balancer; do [ -x "$BIN/$exe" ] || die "no $exe binary in $BIN"; done
     API_BIN=${API_BIN:-$BIN/api}
     [ -x "$API_BIN" ] || die "no api binary at $API_BIN"
 }
@@ -99,6 +122,9 @@ describe_machine() {
         "USERS=$USERS STORE_CPUS=$STORE_CPUS"
     echo "api:       $API_BIN"
     echo "pinning:   wrk -t1 on CPU 0; benchserver and api (API_THREADS=1) on CPU 1; store on CPU $STORE_CPUS"
+    if [ "$STACK" = 1 ]; then
+        echo "stack:     balancer (--threads 1, LOG_LEVEL=warn) and a second api (API_THREADS=1) on CPU $STACK_CPUS"
+    fi
 }
 
 # MARK: - Servers
@@ -132,6 +158,55 @@ start_servers() {
         --port "${PORT[trivial]}" --threads 1
     PGID[trivial]=$SERVER_PID
     wait_listening "$SERVER_PID" "${PORT[trivial]}" "$RUN_DIR/trivial/server.log"
+    if [ "$STACK" = 1 ]; then start_stack; fi
+}
+
+# The second api (same store, same settings) and the balancer in front of both.
+start_stack() {
+    step "stack: a second api on $API2_ADDRESS, the balancer on $BALANCER_ADDRESS"
+    ADDRESS=$API2_ADDRESS
+    PORT[api2]=$(free_port)
+    mkdir -p "$RUN_DIR/api2"
+    start_server "$RUN_DIR/api2/server.log" "$STACK_CPUS" env API_THREADS=1 API_ADMIN_TOKEN="$ADMIN_TOKEN" \
+        SECRET_KEY="$SECRET" API_HASH_THREADS=1 "$API_BIN" --bind "$API2_ADDRESS" --port "${PORT[api2]}" \
+        --store "$STORE_ADDRESS:${PORT[store]}"
+    PGID[api2]=$SERVER_PID
+    wait_listening "$SERVER_PID" "${PORT[api2]}" "$RUN_DIR/api2/server.log"
+
+    ADDRESS=$BALANCER_ADDRESS
+    PORT[balancer]=$(free_port)
+    local admin_port dir="$RUN_DIR/balancer"
+    admin_port=$(free_port)
+    mkdir -p "$dir"
+    # Its own file (the repository's services/balancer/balancer.json follows the stack's discovery file):
+    # the default stack's algorithm and checks, static upstreams, the admin listener on a port of ours.
+    cat >"$dir/balancer.json" <<JSON
+{
+  "upstreams": { "static": [
+    { "address": "$API_ADDRESS:${PORT[api]}", "name": "api-1" },
+    { "address": "$API2_ADDRESS:${PORT[api2]}", "name": "api-2" }
+  ] },
+  "algorithm": "least_connections",
+  "admin": { "address": "$BALANCER_ADDRESS:$admin_port" },
+  "threads": 1
+}
+JSON
+    start_server "$dir/server.log" "$STACK_CPUS" env LOG_LEVEL=warn "$BIN/balancer" --config "$dir/balancer.json" \
+        --bind "$BALANCER_ADDRESS" --port "${PORT[balancer]}" --threads 1
+    PGID[balancer]=$SERVER_PID
+    wait_listening "$SERVER_PID" "${PORT[balancer]}" "$dir/server.log"
+    # Both upstreams must be up (active checks: rise 2 at 1 s) before the balancer spreads over them.
+    local i served
+    for i in $(seq 1 50); do
+        served=$(for _ in 1 2 3 4 5 6; do
+            curl -sS -o /dev/null -D - "http://$BALANCER_ADDRESS:${PORT[balancer]}/health" | tr -d '\r' |
+                awk -F': ' 'tolower($1) == "x-served-by" { print $2 }'
+        done | sort -u | paste -sd' ')
+        [ "$served" = "api-1 api-2" ] && break
+        sleep 0.2
+    done
+    [ "$served" = "api-1 api-2" ] || die "the balancer does not spread over both apis (served by: $served); log $dir/server.log"
+    note "the balancer answers from api-1 and api-2"
 }
 
 # MARK: - Seeding
@@ -207,12 +282,37 @@ check_routes() {
         -d '{"items":[{"product_id":1,"quantity":1}]}' "$API_URL/v1/purchases") || die "api: a purchase failed"
     [[ "$body" == *'"total":101'* ]] || die "api: the purchase answered $body"
     note "GET /, GET /v1/products/1, the listing and one purchase answer as expected"
+    if [ "$STACK" = 1 ]; then
+        local stack_url="http://$BALANCER_ADDRESS:${PORT[balancer]}"
+        body=$(curl -sS -f "$stack_url/v1/products/1") || die "stack: GET /v1/products/1 failed"
+        [[ "$body" == *'"stock":'* ]] || die "stack: GET /v1/products/1 answered $body"
+        body=$(curl -sS -f "$stack_url/v1/products?limit=20") || die "stack: the listing failed"
+        [[ "$body" == *'"next_cursor":"20"'* ]] || die "stack: the listing answered $(head -c 300 <<<"$body")"
+        body=$(curl -sS -f -H "Authorization: Bearer $(head -1 "$TOKENS")" -H 'Content-Type: application/json' \
+            -d '{"items":[{"product_id":1,"quantity":1}]}' "$stack_url/v1/purchases") || die "stack: a purchase failed"
+        [[ "$body" == *'"total":101'* ]] || die "stack: the purchase answered $body"
+        note "the same three answer as expected through the balancer"
+    fi
 }
 
-# The api's shop_purchases_total lines, "result count" per line.
+# The apis' shop_purchases_total lines, "result count" per line (summed over both apis with STACK=1).
 purchase_counts() {
-    curl -sS "$API_URL/metrics" | awk '/^shop_purchases_total\{/ {
-        match($0, /result="[^"]*"/); print substr($0, RSTART + 8, RLENGTH - 9), $NF }'
+    local urls=("$API_URL")
+    if [ "$STACK" = 1 ]; then urls+=("http://$API2_ADDRESS:${PORT[api2]}"); fi
+    local url
+    for url in "${urls[@]}"; do curl -sS "$url/metrics"; done | awk '/^shop_purchases_total\{/ {
+        match($0, /result="[^"]*"/); count[substr($0, RSTART + 8, RLENGTH - 9)] += $NF }
+        END { for (result in count) print result, count[result] }'
+}
+
+# Requests the api at $1 has answered so far (its http_request_duration_seconds counts, summed).
+api_answered() {
+    curl -sS "$1/metrics" | awk '/^http_request_duration_seconds_count\{/ { n += $NF } END { printf "%d\n", n }'
+}
+
+# "api-1 api-2": requests each api answered so far.
+api_answered_pair() {
+    echo "$(api_answered "$API_URL") $(api_answered "http://$API2_ADDRESS:${PORT[api2]}")"
 }
 
 # MARK: - Measurements
@@ -220,6 +320,7 @@ purchase_counts() {
 #   scenario  repeat  requests/s  p50(us)  p99(us)  requests  non-2xx  cpu(us/request)
 
 RESULTS=""
+SPREAD="" # with STACK=1: "scenario api-1 api-2" requests answered per measured stack run
 
 wrk_us() {
     awk -v v="$1" 'BEGIN {
@@ -236,13 +337,22 @@ wrk_command() {
     get) echo "${common[*]} -s $REPO_ROOT/bench/api-get.lua $API_URL" ;;
     list) echo "${common[*]} $API_URL/v1/products?limit=20" ;;
     purchase) echo "${common[*]} -s $REPO_ROOT/bench/api-purchase.lua $API_URL" ;;
+    stack-get) echo "${common[*]} -s $REPO_ROOT/bench/api-get.lua http://$BALANCER_ADDRESS:${PORT[balancer]}" ;;
+    stack-list) echo "${common[*]} http://$BALANCER_ADDRESS:${PORT[balancer]}/v1/products?limit=20" ;;
+    stack-purchase)
+        echo "${common[*]} -s $REPO_ROOT/bench/api-purchase.lua http://$BALANCER_ADDRESS:${PORT[balancer]}"
+        ;;
     *) die "unknown scenario $1" ;;
     esac
 }
 
 # The process groups whose CPU time scenario $1 costs.
 scenario_groups() {
-    if [ "$1" = trivial ]; then echo "${PGID[trivial]}"; else echo "${PGID[api]} ${PGID[store]}"; fi
+    case $1 in
+    trivial) echo "${PGID[trivial]}" ;;
+    stack-*) echo "${PGID[balancer]} ${PGID[api]} ${PGID[api2]} ${PGID[store]}" ;;
+    *) echo "${PGID[api]} ${PGID[store]}" ;;
+    esac
 }
 
 groups_cpu_ticks() {
@@ -256,11 +366,18 @@ measure() {
     local key=$1 rep=$2 out before after groups
     out="$RUN_DIR/$key-$rep.wrk.txt"
     read -r -a groups <<<"$(scenario_groups "$key")"
+    local spread_before=""
+    if [[ "$key" == stack-* ]]; then spread_before=$(api_answered_pair); fi
     before=$(groups_cpu_ticks "${groups[@]}")
     # shellcheck disable=SC2046 # the command line is split on purpose (no value holds a space)
     run_load "$out" timeout $((DURATION + 30)) $(wrk_command "$key") -d"${DURATION}s" ||
         die "wrk failed ($out): $(tail -5 "$out")"
     after=$(groups_cpu_ticks "${groups[@]}")
+    if [ -n "$spread_before" ]; then
+        # The balancer's spread over the two apis in this run (their own counts; the metrics scrapes are 2).
+        paste -d' ' <(echo "$spread_before") <(api_answered_pair) |
+            awk -v k="$key" '{ print k, $3 - $1 - 1, $4 - $2 - 1 }' >>"$SPREAD"
+    fi
     local requests rps p50 p99 non2xx cpu_us
     requests=$(awk '/ requests in / { print $1; exit }' "$out")
     rps=$(awk '/^Requests\/sec:/ { print $2; exit }' "$out")
@@ -331,7 +448,13 @@ report() {
             "($(awk -v r="$purchase_rps" 'BEGIN { print (r >= 10000) ? "met" : "MISSED" }'))."
         echo "Purchase results over all runs (shop_purchases_total): $(paste -sd' ' <<<"$PURCHASES")."
         echo "Medians of $REPEATS runs, $(date -u +%Y-%m-%d), release build; wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency."
-        echo "CPU us/req: utime+stime of benchserver (trivial) or of api + store (the others) / requests completed."
+        echo "CPU us/req: utime+stime of benchserver (trivial), of api + store (direct) or of balancer + both apis +" \
+            "store (through the stack) / requests completed."
+        if [ "$STACK" = 1 ]; then
+            echo "Spread through the stack (requests each api answered in the measured stack runs):" \
+                "$(awk '{ a[$1] += $2; b[$1] += $3 } END { for (k in a) printf "%s api-1 %d, api-2 %d; ", k, a[k], b[k] }' "$SPREAD" |
+                    sed 's/; $//')."
+        fi
         echo "Background load measured before each round: at most ${MAX_BACKGROUND}% of one core" \
             "$([ "$MAX_BACKGROUND" -le "$BACKGROUND_MAX" ] && echo "(idle enough)" || echo "(NOT idle: numbers unreliable)")."
         echo
@@ -366,6 +489,8 @@ main() {
     RUN_DIR=$(mktemp -d /tmp/evergreen-api-bench.XXXXXX)
     RESULTS="$RUN_DIR/results.tsv"
     : >"$RESULTS"
+    SPREAD="$RUN_DIR/spread.txt"
+    : >"$SPREAD"
     OUT=${OUT:-$(mktemp --suffix=.md "/tmp/evergreen-api-$(date +%Y%m%d-%H%M%S)-XXXXXX")}
     export API_BENCH_PRODUCTS=$PRODUCTS
 

@@ -24,6 +24,9 @@ final class LoopContext {
     var requestIDs = RequestID.Generator()
     // Confined to the loop thread: resolving a child takes the family's lock, so each loop keeps its own.
     private var durations: [DurationKey: Histogram] = [:]
+    // Confined to the loop thread: the last child looked up, tried before hashing (under load most answers have
+    // the labels of the one before; a route template is the router's own String, so comparing it is cheap).
+    private var lastDuration: (key: DurationKey, histogram: Histogram)?
     /// The loop's request log (one buffered write per turn of the loop).
     let requestLog: RequestLogBuffer
     init(loop: EventLoop, store: StoreGateway, transactions: TransactionPool, metrics: ShopMetrics, logger: Logger) {
@@ -38,9 +41,15 @@ final class LoopContext {
     /// The duration histogram for these labels.
     func durationHistogram(method: HTTPMethod, route: String, code: Int) -> Histogram {
         let key = DurationKey(method: method, route: route, code: code)
-        if let histogram = durations[key] { return histogram }
-        let histogram = metrics.durations.labels(method.rawValue, route, String(code))
-        durations[key] = histogram
+        if let last = lastDuration, last.key == key { return last.histogram }
+        let histogram: Histogram
+        if let known = durations[key] {
+            histogram = known
+        } else {
+            histogram = metrics.durations.labels(method.rawValue, route, String(code))
+            durations[key] = histogram
+        }
+        lastDuration = (key, histogram)
         return histogram
     }
 }

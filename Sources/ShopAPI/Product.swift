@@ -70,6 +70,9 @@ public struct Product: Sendable, Equatable {
     /// The store key of the product `id`.
     public static func storageKey(id: Int) -> String { "product:" + String(id) }
 
+    /// `storageKey(id:)` as bytes, for the store calls of a hot route.
+    static func storageKeyBytes(id: Int) -> [UInt8] { StoreGateway.key("product:", id) }
+
     /// The store key of this product.
     public var storageKey: String { Product.storageKey(id: id) }
 

@@ -17,13 +17,14 @@ enum ProductRoutes {
             let id: Int
             do throws(ShopError) { id = try pathID(request) } catch { return exchange.fail(error) }
             // A pure read: a replica may answer (a few milliseconds behind the master at worst).
-            exchange.store.read(["MGET", Product.storageKey(id: id), CatalogProduct.stockKey(id: id)]) { result in
+            let keys = [StoreGateway.mget, Product.storageKeyBytes(id: id), CatalogProduct.stockKeyBytes(id: id)]
+            exchange.store.read(bytes: keys) { result in
                 switch result {
                 case .success(.array(let values)) where values.count == 2:
                     guard case .bulkString(let document) = values[0] else {
                         return exchange.fail(.notFound("product \(id)"))
                     }
-                    exchange.respondJSON(bytes: CatalogProduct.answer(document: document, stock: integer(values[1])))
+                    exchange.respondJSON(body: CatalogProduct.answerBody(document: document, stock: integer(values[1])))
                 case .success(let other): exchange.unexpected(other, from: "MGET")
                 case .failure(let error): exchange.fail(error)
                 }

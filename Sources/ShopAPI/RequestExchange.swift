@@ -64,5 +64,10 @@ struct RequestExchange {
         respond(HTTPResponse(status: status, headers: RequestExchange.jsonHeaders, body: ByteBuffer(bytes: bytes)))
     }
 
+    /// Answers with a JSON document already in a body buffer.
+    func respondJSON(body: ByteBuffer, status: HTTPResponseStatus = .ok) {
+        respond(HTTPResponse(status: status, headers: RequestExchange.jsonHeaders, body: body))
+    }
+
     static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
 }

@@ -92,6 +92,11 @@ final class StoreGateway {
     /// failed, within about the timeout (plus the connection sweep's 100 ms granularity; twice that and a
     /// search for the master when the call is retried). Loop thread only.
     func call(_ arguments: [String], _ completion: @escaping Completion) {
+        call(bytes: StoreGateway.bytes(arguments), completion)
+    }
+
+    /// `call` with the arguments already in bytes, as the connection sends them.
+    func call(bytes arguments: [[UInt8]], _ completion: @escaping Completion) {
         switch breaker.admit(now: loop.now) {
         case .proceed:
             break
@@ -109,17 +114,23 @@ final class StoreGateway {
     /// from its master, says so; the master's answer is the one that counts). A replica may lag the master
     /// by a few milliseconds: a read that must see the caller's own write uses `call`. Loop thread only.
     func read(_ arguments: [String], _ completion: @escaping Completion) {
-        guard readsFromReplicas, !replicaLinks.isEmpty else { return call(arguments, completion) }
+        read(bytes: StoreGateway.bytes(arguments), completion)
+    }
+
+    /// `read` with the arguments already in bytes (a hot route builds its keys as bytes: no Strings to make and
+    /// convert per request).
+    func read(bytes arguments: [[UInt8]], _ completion: @escaping Completion) {
+        guard readsFromReplicas, !replicaLinks.isEmpty else { return call(bytes: arguments, completion) }
         if nextReplica >= replicaLinks.count { nextReplica = 0 }
         let link = replicaLinks[nextReplica]
         nextReplica += 1
         guard let connection = link.connection, connection.isOpen else {
             connectReplica(link)
-            return call(arguments, completion)
+            return call(bytes: arguments, completion)
         }
         connection.send(arguments) { reply in
             switch reply {
-            case .success(.error), .failure: self.call(arguments, completion)
+            case .success(.error), .failure: self.call(bytes: arguments, completion)
             case .success(let value): completion(.success(value))
             }
         }
@@ -133,40 +144,83 @@ final class StoreGateway {
     ///   `INCR`, ... are answered 503 instead: running them twice would answer wrongly (a conflict for our
     ///   own create, a 404 for our own delete) or count twice.
     /// A timeout is not retried: the store is there but slow, and trying again would double the wait.
-    private func attempt(_ arguments: [String], isRetry: Bool, _ completion: @escaping Completion) {
+    private func attempt(_ arguments: [[UInt8]], isRetry: Bool, _ completion: @escaping Completion) {
+        // The usual case, an open connection, without the allocation of `withConnection`'s closure.
+        if let connection, connection.isOpen {
+            return send(arguments, on: connection, isRetry: isRetry, completion)
+        }
         withConnection { result in
-            let connection: RESPConnection
             switch result {
             case .failure:
                 guard isRetry else { return self.locate { self.attempt(arguments, isRetry: true, completion) } }
                 self.recordFailure()
                 return completion(.failure(.storeUnavailable))
             case .success(let open):
-                connection = open
+                self.send(arguments, on: open, isRetry: isRetry, completion)
             }
-            connection.send(arguments) { reply in
-                switch reply {
-                case .success(.error(let message)):
-                    self.recordSuccess()
-                    if !isRetry, message.hasPrefix("READONLY") {
-                        self.logger.info("the store master is read-only: locating the master", ["store": self.master])
-                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
-                    }
-                    self.errors.increment()
-                    self.logger.warning("store error reply", ["store": self.master, "error": message])
-                    completion(.failure(StoreGateway.classify(errorReply: message)))
-                case .success(let value):
-                    self.recordSuccess()
-                    completion(.success(value))
-                case .failure(let error):
-                    if !isRetry, error.code == .connectionClosed, StoreGateway.isSafeToRepeat(arguments) {
-                        return self.locate { self.attempt(arguments, isRetry: true, completion) }
-                    }
-                    self.recordFailure()
-                    self.logger.warning("store call failed", ["store": self.master, "error": error.message])
-                    completion(.failure(.storeUnavailable))
+        }
+    }
+
+    /// `attempt` once it has an open connection.
+    private func send(
+        _ arguments: [[UInt8]], on connection: RESPConnection, isRetry: Bool, _ completion: @escaping Completion
+    ) {
+        connection.send(arguments) { reply in
+            switch reply {
+            case .success(.error(let message)):
+                self.recordSuccess()
+                if !isRetry, message.hasPrefix("READONLY") {
+                    self.logger.info("the store master is read-only: locating the master", ["store": self.master])
+                    return self.locate { self.attempt(arguments, isRetry: true, completion) }
                 }
+                self.errors.increment()
+                self.logger.warning("store error reply", ["store": self.master, "error": message])
+                completion(.failure(StoreGateway.classify(errorReply: message)))
+            case .success(let value):
+                self.recordSuccess()
+                completion(.success(value))
+            case .failure(let error):
+                if !isRetry, error.code == .connectionClosed,
+                    StoreGateway.isSafeToRepeat(arguments.map { String(decoding: $0, as: UTF8.self) })
+                {
+                    return self.locate { self.attempt(arguments, isRetry: true, completion) }
+                }
+                self.recordFailure()
+                self.logger.warning("store call failed", ["store": self.master, "error": error.message])
+                completion(.failure(.storeUnavailable))
             }
+        }
+    }
+
+    /// A command's arguments as the connection sends them.
+    static func bytes(_ arguments: [String]) -> [[UInt8]] {
+        arguments.map { Array($0.utf8) }
+    }
+
+    /// `MGET` as bytes.
+    static let mget: [UInt8] = Array("MGET".utf8)
+
+    /// `prefix` followed by `id` in decimal, in one allocation of the exact size: a store key such as
+    /// `product:42` for the byte-level calls.
+    static func key(_ prefix: StaticString, _ id: Int) -> [UInt8] {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits and a sign
+        return withUnsafeMutableBytes(of: &digits) { scratch in
+            var value = id.magnitude
+            var start = scratch.count
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            } while value > 0
+            if id < 0 {
+                start -= 1
+                scratch[start] = UInt8(ascii: "-")
+            }
+            var key: [UInt8] = []
+            key.reserveCapacity(prefix.utf8CodeUnitCount + scratch.count - start)
+            key.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            key.append(contentsOf: scratch[start...])
+            return key
         }
     }
 

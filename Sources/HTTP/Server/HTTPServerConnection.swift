@@ -145,7 +145,7 @@ final class HTTPServerConnection: ConnectionHandler {
         state = .awaitingResponse(keepAlive: keepAlive)
         requestStartedAt = nil
         let responder = makeResponder(isHeadRequest: head.method == .HEAD)
-        switch shared.router.match(method: head.method, path: head.path) {
+        switch shared.router.match(method: head.method, path: HTTPServerConnection.path(of: head.target)) {
         case .found(let handler, let template, let parameters):
             let request = HTTPRequest(
                 head: head, body: body, pathParameters: parameters, route: template,
@@ -159,6 +159,18 @@ final class HTTPServerConnection: ConnectionHandler {
         case .notFound:
             responder.respond(shared.configuration.errorResponse(.notFound, "no route for \(head.path)"))
         }
+    }
+
+    /// `HTTPRequestHead.path` (the target up to the first `?`) found over contiguous bytes: the generic search
+    /// over `String.UTF8View` it uses costs ~500 instructions per request, this a few dozen.
+    static func path(of target: String) -> Substring {
+        var target = target
+        let mark = target.withUTF8 { bytes -> Int? in
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "?") { return index }
+            return nil
+        }
+        guard let mark else { return target[...] }
+        return target[..<target.utf8.index(target.utf8.startIndex, offsetBy: mark)]
     }
 
     /// A responder for the request being dispatched.

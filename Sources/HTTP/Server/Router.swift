@@ -15,6 +15,8 @@ public struct Router: Sendable {
         var method: HTTPMethod
         var template: String
         var segments: [Segment]
+        /// Each segment's literal as bytes, nil for a parameter: what `match` compares the path's bytes to.
+        var literals: [[UInt8]?]
         var handler: HTTPHandler
     }
 
@@ -29,14 +31,12 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
-    /// The routes without parameters, by their normalised path (`/` plus the segments joined by `/`), as
-    /// indices into `routes` in order of registration.
+    /// Indices into `routes` of the routes with as many segments as the array index, in order of registration:
+    /// only those can match a path of that many segments, so `match` scores no other.
     ///
-    /// Most requests hit such a route (`/`, `/health`, `/metrics`). A literal-only route outscores every other
-    /// route with as many segments, so when one of them takes the method it is the answer and `match` can skip
-    /// splitting the path and scoring every route: one hash lookup instead of a few allocations.
-    /// Keyed by `Substring` so that looking up the request's path converts nothing.
-    private var literalRoutes: [Substring: [Int]] = [:]
+    /// This replaced a hash table of the literal-only routes consulted first: hashing the path cost more than
+    /// comparing its bytes to the few routes of its length, and every parameter route paid for the miss.
+    private var routesBySegmentCount: [[Int]] = []
 
     public init() {}
 
@@ -48,11 +48,13 @@ public struct Router: Sendable {
             }
             return .literal(String(part))
         }
-        if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
-            let key = "/" + segments.map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
-            literalRoutes[key[...], default: []].append(routes.count)
+        let literals = segments.map { segment -> [UInt8]? in
+            if case .literal(let text) = segment { Array(text.utf8) } else { nil }
         }
-        routes.append(Route(method: method, template: template, segments: segments, handler: handler))
+        while routesBySegmentCount.count <= segments.count { routesBySegmentCount.append([]) }
+        routesBySegmentCount[segments.count].append(routes.count)
+        routes.append(
+            Route(method: method, template: template, segments: segments, literals: literals, handler: handler))
     }
 
     public mutating func get(_ template: String, _ handler: @escaping HTTPHandler) { add(.GET, template, handler) }
@@ -64,7 +66,6 @@ public struct Router: Sendable {
 
     /// Finds the route for `method` and `path` (the target without its query).
     public func match(method: HTTPMethod, path: Substring) -> Match {
-        if let found = matchLiteral(method: method, path: path) { return found }
         var path = path
         // The segments are found as byte ranges in a stack buffer and compared to the literals as bytes: splitting
         // into an array of Substrings and comparing Strings cost an allocation and a Unicode-aware comparison per
@@ -99,85 +100,92 @@ public struct Router: Sendable {
     )
         -> Match
     {
+        guard parts.count < routesBySegmentCount.count else { return .notFound }
+        let candidates = routesBySegmentCount[parts.count]
         var best: (index: Int, score: Int, isExact: Bool)?
-        var allowed: [HTTPMethod] = []
-        for index in routes.indices where routes[index].segments.count == parts.count {
-            let route = routes[index]
-            var score = 0
-            var matches = true
-            for (segment, part) in zip(route.segments, parts) {
-                switch segment {
-                case .literal(let literal):
-                    if !literal.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[part])) { matches = false }
-                    score = score * 2 + 1
-                case .parameter:
-                    score = score * 2
-                }
-                if !matches { break }
-            }
-            guard matches else { continue }
-            // HEAD is served by GET routes, as every HTTP server does; a route written for HEAD wins over
-            // the GET route of the same shape.
-            let isExact = route.method == method
-            if isExact || (method == .HEAD && route.method == .GET) {
-                if let current = best {
-                    guard score > current.score || (score == current.score && isExact && !current.isExact) else {
-                        continue
+        var hasOtherMethod = false
+        routes.withUnsafeBufferPointer { routes in
+            for index in candidates {
+                guard let score = Router.score(routes[index].literals, bytes, parts) else { continue }
+                // HEAD is served by GET routes, as every HTTP server does; a route written for HEAD wins over
+                // the GET route of the same shape.
+                let routeMethod = routes[index].method
+                let isExact = routeMethod == method
+                if isExact || (method == .HEAD && routeMethod == .GET) {
+                    if let current = best {
+                        guard score > current.score || (score == current.score && isExact && !current.isExact) else {
+                            continue
+                        }
                     }
-                }
-                best = (index, score, isExact)
-            } else {
-                // A GET route also serves HEAD, so a 405's Allow names both.
-                for allowedMethod in route.method == .GET ? [.GET, .HEAD] : [route.method]
-                where !allowed.contains(allowedMethod) {
-                    allowed.append(allowedMethod)
+                    best = (index, score, isExact)
+                } else {
+                    hasOtherMethod = true
                 }
             }
         }
         guard let best else {
-            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+            return hasOtherMethod ? .methodNotAllowed(allowed: allowedMethods(candidates, bytes, parts)) : .notFound
         }
         let route = routes[best.index]
-        var parameters: [String: String] = [:]
+        // Sized up front: growing from the empty literal costs a second allocation and a rehash.
+        let parameterCount = route.literals.count { $0 == nil }
+        var parameters = parameterCount == 0 ? [:] : [String: String](minimumCapacity: parameterCount)
         for (segment, part) in zip(route.segments, parts) {
             if case .parameter(let name) = segment {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[part]), as: UTF8.self)
-                parameters[name] = PercentEncoding.decode(text)
+                let raw = UnsafeBufferPointer(rebasing: bytes[part])
+                let text = String(decoding: raw, as: UTF8.self)
+                // Without a `%` there is nothing to decode: the bytes are looked at here rather than through
+                // `String.UTF8View`'s generic iteration.
+                parameters[name] = raw.contains(UInt8(ascii: "%")) ? PercentEncoding.decode(text) : text
             }
         }
         return .found(handler: route.handler, template: route.template, parameters: parameters)
     }
 
-    /// The literal-only route for `path` that takes `method` (an exact method first, else GET for HEAD), or nil
-    /// when `match` must score the routes: the path is not in normal form (empty segments), no literal route has
-    /// it, or none of them takes the method (a parameter route may, or the answer is 405).
-    private func matchLiteral(method: HTTPMethod, path: Substring) -> Match? {
-        guard !literalRoutes.isEmpty, Router.isNormalised(path), let candidates = literalRoutes[path] else {
-            return nil
-        }
-        var fallback: Int?
-        for index in candidates {
-            let routeMethod = routes[index].method
-            if routeMethod == method {
-                return .found(handler: routes[index].handler, template: routes[index].template, parameters: [:])
+    /// The methods of the `candidates` that match the path, for a 405's `Allow`: only asked when no route takes
+    /// the request's method, so a matched request builds no list.
+    private func allowedMethods(
+        _ candidates: [Int], _ bytes: UnsafeBufferPointer<UInt8>, _ parts: UnsafeBufferPointer<Range<Int>>
+    ) -> [HTTPMethod] {
+        var allowed: [HTTPMethod] = []
+        for index in candidates where Router.score(routes[index].literals, bytes, parts) != nil {
+            // A GET route also serves HEAD, so a 405's Allow names both.
+            let method = routes[index].method
+            for allowedMethod in method == .GET ? [.GET, .HEAD] : [method] where !allowed.contains(allowedMethod) {
+                allowed.append(allowedMethod)
             }
-            if fallback == nil && method == .HEAD && routeMethod == .GET { fallback = index }
         }
-        guard let fallback else { return nil }
-        return .found(handler: routes[fallback].handler, template: routes[fallback].template, parameters: [:])
+        return allowed
     }
 
-    /// Whether `path` is `/` or `/` followed by non-empty segments: the form `literalRoutes` is keyed by.
-    private static func isNormalised(_ path: Substring) -> Bool {
-        let slash = UInt8(ascii: "/")
-        var count = 0
-        var previous: UInt8 = 0
-        for byte in path.utf8 {
-            if count == 0 ? byte != slash : byte == slash && previous == slash { return false }
-            previous = byte
-            count += 1
+    /// How well a route of these segment `literals` (nil for a parameter) fits the path, or nil when it does not:
+    /// a literal at a position outscores a parameter there, earlier positions weigh more.
+    @inline(__always)
+    private static func score(
+        _ literals: [[UInt8]?], _ bytes: UnsafeBufferPointer<UInt8>, _ parts: UnsafeBufferPointer<Range<Int>>
+    ) -> Int? {
+        var score = 0
+        for (literal, part) in zip(literals, parts) {
+            if let literal {
+                guard Router.equal(literal, bytes, part) else { return nil }
+                score = score * 2 + 1
+            } else {
+                score = score * 2
+            }
         }
-        return count == 1 || (count > 1 && previous != slash)
+        return score
+    }
+
+    /// Whether `literal` is the bytes of `path` in `range`.
+    @inline(__always)
+    private static func equal(_ literal: [UInt8], _ path: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard literal.count == range.count else { return false }
+        var offset = range.lowerBound
+        for byte in literal {
+            if byte != path[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
     static func split<S: StringProtocol>(_ path: S) -> [S.SubSequence] {
