@@ -113,24 +113,7 @@ public final class ShopServer: Sendable {
     /// Returns when one of `signals` arrives (they must be blocked in every thread: `SignalWatcher.block`
     /// at the top of `main`). Call once.
     public func waitForSignal(_ signals: [Int32]) async -> Int32 {
-        let loop = http.group.loops[0]
-        return await withCheckedContinuation { continuation in
-            loop.execute {
-                var watcher: SignalWatcher?
-                var isResumed = false
-                do {
-                    watcher = try SignalWatcher(loop: loop, signals: signals) { signal in
-                        guard !isResumed else { return }
-                        isResumed = true
-                        // The watcher stays registered: a second signal during the drain is read and ignored.
-                        _ = watcher
-                        continuation.resume(returning: signal)
-                    }
-                } catch {
-                    continuation.resume(returning: 0)
-                }
-            }
-        }
+        await SignalWatcher.wait(for: signals, on: http.group.loops[0])
     }
 
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then stops the loops.
