@@ -92,6 +92,15 @@ struct SentinelMaster: Sendable {
     var votedFor: String?
     /// When the configuration last changed (a failover ended, or a peer's newer configuration was taken).
     var lastSwitchAt: Instant?
+    /// How long after `+odown` this sentinel waits before it asks for votes, drawn at random by the runtime
+    /// (below `maxStartDelay`) each time the master goes objectively down. Sentinels started together keep
+    /// their PINGs in step, and a killed master's connections all close at once: without it they reach
+    /// odown in the same millisecond, each votes for itself, and the split vote costs 2 x failover-timeout.
+    /// With it, the first to ask gets the others' votes before they ask.
+    var failoverStartDelay: TimeAmount = .zero
+
+    /// The bound of `failoverStartDelay` (Redis Sentinel desynchronises its sentinels by up to 1 s).
+    static let maxStartDelay: TimeAmount = .milliseconds(500)
 
     init(settings: SentinelConfiguration.Master, now: Instant) {
         self.settings = settings
@@ -202,10 +211,10 @@ struct SentinelMaster: Sendable {
         return leader
     }
 
-    /// Whether a new failover may start: objectively down, none running, none tried (or voted for) within
-    /// 2 x failover-timeout.
+    /// Whether a new failover may start: objectively down for `failoverStartDelay`, none running, none tried
+    /// (or voted for) within 2 x failover-timeout.
     func mayStartFailover(now: Instant) -> Bool {
-        guard odownSince != nil, failover == nil else { return false }
+        guard let odownSince, failover == nil, now - odownSince >= failoverStartDelay else { return false }
         guard let last = lastFailoverAttempt else { return true }
         return now - last > settings.failoverTimeout + settings.failoverTimeout
     }

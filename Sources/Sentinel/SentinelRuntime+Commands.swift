@@ -164,9 +164,13 @@ extension SentinelRuntime {
                     announce(SentinelEvent(channel: "+new-epoch", message: String(epoch)))
                 }
                 if candidate != "*" {
+                    let previous = masters[index].settings.leaderEpoch
                     (leader, leaderEpoch) = masters[index].vote(for: candidate, epoch: UInt64(epoch), now: now)
-                    announce(SentinelEvent(channel: "+vote-for-leader", message: "\(leader) \(leaderEpoch)"))
-                    persist()
+                    // A candidate asks every second until elected: only a new vote is news (and state).
+                    if leaderEpoch != previous {
+                        announce(SentinelEvent(channel: "+vote-for-leader", message: "\(leader) \(leaderEpoch)"))
+                        persist()
+                    }
                 }
             }
             out.writeRESPArrayHeader(3)

@@ -119,7 +119,13 @@ final class SentinelRuntime {
             monitorInstances(index, now: now)
             monitorPeers(index, now: now)
             if let event = masters[index].updateSubjectiveDown(now: now) { announce(event) }
-            if let event = masters[index].updateObjectiveDown(now: now) { announce(event) }
+            if let event = masters[index].updateObjectiveDown(now: now) {
+                if event.channel == "+odown" {
+                    let bound = SentinelMaster.maxStartDelay.nanoseconds
+                    masters[index].failoverStartDelay = .nanoseconds(Int64.random(in: 0..<bound))
+                }
+                announce(event)
+            }
             driveFailover(index, now: now)
         }
     }
@@ -444,7 +450,10 @@ final class SentinelRuntime {
     private func setFailoverState(_ index: Int, _ state: Failover.State, now: Instant) {
         masters[index].failover?.state = state
         masters[index].failover?.stateChangedAt = now
-        announce(SentinelEvent(channel: "+failover-state-\(state.rawValue)", message: masters[index].event("").message))
+        // The state's name as Redis Sentinel's events spell it (`+failover-state-select-slave`); the
+        // SENTINEL MASTER field keeps the underscores (`select_slave`), as Redis's does.
+        let name = String(state.rawValue.map { $0 == "_" ? "-" : $0 })
+        announce(SentinelEvent(channel: "+failover-state-\(name)", message: masters[index].event("").message))
     }
 
     private func abort(_ index: Int, _ reason: String) {

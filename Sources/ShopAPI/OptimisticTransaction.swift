@@ -57,10 +57,10 @@ struct OptimisticTransaction {
     ) {
         let preludeCommands = preludeReplies == nil ? prelude : []
         connection.send(pipeline: preludeCommands + [["WATCH"] + watch] + reads) { result in
-            guard case .success(let replies) = result else { return fail(connection, completion) }
-            // A demoted master refuses the prelude's write: 503 (the gateway locates the new master), not a plan
-            // made from an error reply.
-            if isReadOnly(replies) { return failReadOnly(connection, completion) }
+            guard case .success(let replies) = result else { return failUnreachable(connection, completion) }
+            // A demoted (or cut-off) master refuses the prelude's write: 503 (the gateway locates the master), not
+            // a plan made from an error reply.
+            if isRefusingWrites(replies) { return failUnreachable(connection, completion) }
             let preludeReplies = preludeReplies ?? Array(replies.prefix(preludeCommands.count))
             guard case .simpleString("OK") = replies[preludeCommands.count] else { return fail(connection, completion) }
             let reads = Array(replies.suffix(from: preludeCommands.count + 1))
@@ -77,13 +77,13 @@ struct OptimisticTransaction {
             switch decided {
             case .finish(let after):
                 connection.send(pipeline: [["UNWATCH"]] + after) { result in
-                    guard case .success(let replies) = result else { return fail(connection, completion) }
+                    guard case .success(let replies) = result else { return failUnreachable(connection, completion) }
                     if let gate { pool.openGate(gate) }
                     completion(.success((.finished(after: Array(replies.dropFirst())), lease(connection))))
                 }
             case .commit(let writes, let after):
                 connection.send(pipeline: [["MULTI"]] + writes + [["EXEC"]] + after) { result in
-                    guard case .success(let replies) = result else { return fail(connection, completion) }
+                    guard case .success(let replies) = result else { return failUnreachable(connection, completion) }
                     let afterReplies = Array(replies.suffix(after.count))
                     switch replies[writes.count + 1] {
                     case .array(let exec):
@@ -97,8 +97,9 @@ struct OptimisticTransaction {
                             completion(.success((.conflicted, lease(connection))))
                         }
                     default:
-                        // Queued writes refused -READONLY (a master demoted since the WATCH): 503, not a bug of ours.
-                        if isReadOnly(replies) { return failReadOnly(connection, completion) }
+                        // Queued writes refused -READONLY or -NOREPLICAS (a master demoted, or cut off from its
+                        // replicas, since the WATCH): 503, not a bug of ours.
+                        if isRefusingWrites(replies) { return failUnreachable(connection, completion) }
                         // EXECABORT or a reply we cannot read: the connection's state is unknown.
                         fail(connection, completion, error: .internalError)
                     }
@@ -107,15 +108,21 @@ struct OptimisticTransaction {
         }
     }
 
-    private func isReadOnly(_ replies: [RESPValue]) -> Bool {
+    /// Whether the store refused a write because it is not a master that may take one: `-READONLY` (a
+    /// replica) or `-NOREPLICAS` (a master without a current replica: cut off, or paused and not yet demoted).
+    private func isRefusingWrites(_ replies: [RESPValue]) -> Bool {
         replies.contains { reply in
-            if case .error(let message) = reply { return message.hasPrefix("READONLY") }
+            if case .error(let message) = reply {
+                return message.hasPrefix("READONLY") || message.hasPrefix("NOREPLICAS")
+            }
             return false
         }
     }
 
-    private func failReadOnly(_ connection: RESPConnection, _ completion: Completion) {
-        pool.reportReadOnly()
+    /// 503, and the gateway looks for the master: this one refused the write, or did not answer in time (a
+    /// paused master keeps accepting connections, so only asking the sentinels finds the promoted one).
+    private func failUnreachable(_ connection: RESPConnection, _ completion: Completion) {
+        pool.reportMasterTrouble()
         fail(connection, completion)
     }
 

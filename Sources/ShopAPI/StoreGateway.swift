@@ -143,7 +143,8 @@ final class StoreGateway {
     ///   (`isSafeToRepeat`): it may have run before the connection dropped. `MSETNX`, `SET NX`, `DEL`,
     ///   `INCR`, ... are answered 503 instead: running them twice would answer wrongly (a conflict for our
     ///   own create, a 404 for our own delete) or count twice.
-    /// A timeout is not retried: the store is there but slow, and trying again would double the wait.
+    /// A timeout is not retried: the store is there but slow, and trying again would double the wait; the
+    /// master is looked for in the background, though.
     private func attempt(_ arguments: [[UInt8]], isRetry: Bool, _ completion: @escaping Completion) {
         // The usual case, an open connection, without the allocation of `withConnection`'s closure.
         if let connection, connection.isOpen {
@@ -187,6 +188,10 @@ final class StoreGateway {
                 }
                 self.recordFailure()
                 self.logger.warning("store call failed", ["store": self.master, "error": error.message])
+                // Not tried again, but the master is looked for in the background: a paused master keeps
+                // accepting connections and times out, and only the sentinels know it was replaced (else
+                // the loop would wait for the next periodic check).
+                self.relocate()
                 completion(.failure(.storeUnavailable))
             }
         }

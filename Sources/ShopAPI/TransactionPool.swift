@@ -66,8 +66,9 @@ final class TransactionPool {
         idle.removeAll()
     }
 
-    /// A transaction met `-READONLY`: the pool's master was demoted. Loop thread only.
-    func reportReadOnly() { onMasterTrouble?() }
+    /// A transaction met `-READONLY` or `-NOREPLICAS`, or no answer: the pool's master may have been
+    /// demoted or replaced. Loop thread only.
+    func reportMasterTrouble() { onMasterTrouble?() }
 
     /// Connections open or being opened (for tests and metrics).
     var connectionCount: Int { count }

@@ -71,7 +71,7 @@ extension CommandExecutor {
     /// and unblocks it. The server's timer calls this; tests call it after moving their clock.
     public func expireBlockedClients() {
         guard !blockedClients.isEmpty else { return }
-        now = clock()
+        advanceClock()
         let expired = blockedClients.values.filter { $0.blockedDeadline != 0 && $0.blockedDeadline <= now }
         for client in expired.sorted(by: { $0.id < $1.id }) {
             unblock(client)

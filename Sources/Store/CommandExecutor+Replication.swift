@@ -24,7 +24,31 @@ extension CommandExecutor {
     /// `repl_good_slaves_count`).
     var goodReplicaCount: Int {
         let limit = Int64(configuration.minReplicasMaxLag) * 1000
-        return replication.replicas.filter { $0.state == .online && now - $0.lastAcknowledgedAt <= limit }.count
+        return replication.replicas.filter {
+            $0.state == .online && now - $0.lastAcknowledgedAt <= limit
+                && $0.acknowledgedOffset >= $0.acknowledgementFence
+        }.count
+    }
+
+    /// The longest the loop may go without reading the clock before it counts as stalled: twice the timer
+    /// period (`hz`), and at least 500 ms, which is less than any failover takes (down-after alone is 1 s).
+    var stallThreshold: Int64 { max(500, 2000 / Int64(max(1, configuration.hz))) }
+
+    /// Reads the clock into `now`. A gap longer than `stallThreshold` since the last reading means this
+    /// process did not run (SIGSTOP, a paused container or VM): meanwhile the sentinels may have promoted a
+    /// replica, and the replicas' acknowledgements still queued in their sockets would make them look current
+    /// when read now. So a master fences them: a GETACK goes down the stream, and a replica counts for
+    /// min-replicas-to-write again only once it acknowledged that far. A replica that left us never does.
+    func advanceClock() {
+        let reading = clock()
+        defer { now = reading }
+        guard reading - now > stallThreshold, masterLink == nil, !replication.replicas.isEmpty else { return }
+        requestAcknowledgements()
+        let fence = replication.masterOffset
+        for replica in replication.replicas { replica.acknowledgementFence = fence }
+        logger.warning(
+            "the store did not run for a while: writes wait for the replicas to acknowledge again",
+            ["stalled_ms": reading - now, "fence": fence])
     }
 
     // MARK: - REPLICAOF
@@ -201,7 +225,7 @@ extension CommandExecutor {
                 guard let offset = Int(value) else { return }
                 if let link = replication.replicas.first(where: { $0.session === request.client }) {
                     link.acknowledgedOffset = max(link.acknowledgedOffset, offset)
-                    link.lastAcknowledgedAt = now
+                    if offset >= link.acknowledgementFence { link.lastAcknowledgedAt = now }
                 }
                 if !waitingClients.isEmpty { serveWaitingClients() }
                 return
@@ -281,7 +305,7 @@ extension CommandExecutor {
     /// Runs `hz` times a second: WAIT timeouts, pending full syncs, and the master's PING down an idle
     /// stream every repl-ping-replica-period seconds (so replicas can tell a dead master from a quiet one).
     public func replicationCron() {
-        now = clock()
+        advanceClock()
         if !waitingClients.isEmpty { serveWaitingClients() }
         if persistence.snapshotChild == nil && persistence.rewriteChild == nil {
             let waiting = replication.replicas.filter { $0.state == .waitingForSnapshotStart }

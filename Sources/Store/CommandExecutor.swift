@@ -174,7 +174,7 @@ public final class CommandExecutor {
         _ batch: RESPCommandBatch, startingAt first: Int = 0, client: ClientSession, into output: inout ByteBuffer
     ) -> Int {
         guard first < batch.count else { return first }
-        now = clock()
+        advanceClock()
         var request = CommandRequest(command: batch[first], client: client)
         swap(&request.reply, &output)
         var index = first
@@ -272,7 +272,7 @@ public final class CommandExecutor {
 
     /// One active expiry cycle at the current time (the server's timer calls it `hz` times a second).
     public func runActiveExpiry() {
-        now = clock()
+        advanceClock()
         if keyspace.entries.tracksAccess { keyspace.setAccessClock(UInt32(truncatingIfNeeded: now / 1000)) }
         // A replica waits for its master's DELs: its data must stay what the stream makes it.
         guard masterLink == nil else { return }

@@ -47,6 +47,24 @@ import Testing
         #expect(m.mayStartFailover(now: now))
     }
 
+    @Test("a failover starts only once odown has lasted the random start delay; a vote given meanwhile holds it")
+    func startDelay() {
+        var m = master(quorum: 2)
+        m.health.pingSentAt = start
+        let now = start + .seconds(2 as Int64)
+        _ = m.updateSubjectiveDown(now: now)
+        m.peers[0].saysMasterDown = true
+        m.peers[0].downReplyAt = now
+        #expect(m.updateObjectiveDown(now: now)?.channel == "+odown")
+        m.failoverStartDelay = .milliseconds(300)
+        #expect(!m.mayStartFailover(now: now + .milliseconds(200)))
+        #expect(m.mayStartFailover(now: now + .milliseconds(300)))
+        // Another sentinel asked first: this one voted for it and does not start a failover of its own.
+        _ = m.vote(for: "other", epoch: 1, now: now + .milliseconds(250))
+        #expect(!m.mayStartFailover(now: now + .milliseconds(300)))
+        #expect(SentinelMaster.maxStartDelay <= .seconds(1 as Int64))
+    }
+
     @Test("one vote per epoch, to the first candidate; a leader needs the quorum and a majority")
     func election() {
         var m = master(quorum: 2, peers: 2)

@@ -27,6 +27,10 @@ public final class ReplicaLink {
     public internal(set) var acknowledgedOffset = 0
     /// When it last acknowledged, Unix milliseconds (INFO's lag, min-replicas-max-lag).
     public internal(set) var lastAcknowledgedAt: Int64
+    /// The stream offset an acknowledgement must reach to count for min-replicas-to-write: after this
+    /// process stalled (SIGSTOP, a frozen VM), the acknowledgements queued in the socket meanwhile say nothing
+    /// about whether the replica still follows us, so only one answering the GETACK sent after the stall does.
+    public internal(set) var acknowledgementFence = 0
     /// Stream bytes kept while its snapshot is being made.
     var pending = ByteBuffer()
 
