@@ -145,7 +145,7 @@ struct FailoverTests {
             defer { Task { await b.stop() } }
             // With a 30 s interval only the quick re-checks of a starting upstream can bring it up in time.
             #expect(
-                await eventually(timeout: .seconds(5 as Int64)) { targets[1].isUp.load(ordering: .relaxed) },
+                await eventually(timeout: .seconds(15 as Int64)) { targets[1].isUp.load(ordering: .relaxed) },
                 "\(targets[1].checkSummary.withLock { $0 })")
             var servedByLate = false
             for _ in 0..<4 {

@@ -97,7 +97,9 @@ func withBalancer<T>(
     var health = HealthChecker.Settings()
     health.enabled = healthChecks
     health.interval = .milliseconds(100)
-    health.timeout = .milliseconds(200)
+    // Generous: on a loaded 2-core machine a debug backend may take a while to answer, and a check that
+    // times out counts as a failure (the checker starts no new check while one is in flight).
+    health.timeout = .seconds(2 as Int64)
     var options = BalancerServer.Options(
         listen: [SocketAddress("127.0.0.1:0")!], admin: nil, loopCount: 1, settings: settings, health: health,
         rateLimit: nil, staticUpstreams: upstreams.map { ($0.description, $0, 1) }, discovery: nil)

@@ -21,7 +21,7 @@ final class HealthChecker {
     private let logger: Logger
     private let pool: HTTPConnectionPool
     private var states:
-        [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasPassed: Bool)] = [:]
+        [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasBeenUp: Bool)] = [:]
     private var timer: RepeatingTimer?
     private var starterTimer: RepeatingTimer?
     private var generation = -1
@@ -40,9 +40,10 @@ final class HealthChecker {
     /// Starts checking (on the loop).
     func start() {
         timer = loop.scheduleRepeating(every: settings.interval) { [weak self] in self?.checkAll() }
-        // A newcomer that failed its first check (its process started, its port not open yet) is checked
-        // again every 200 ms until it passes once, so it takes traffic within a fraction of a second of
-        // being able to answer rather than up to a whole interval later.
+        // A newcomer that failed its first checks (its process started, its port not open yet) is checked
+        // again every 200 ms until it has come up (one pass, or `rise` passes once `fall` failures took it
+        // down), so it takes traffic within a fraction of a second of being able to answer rather than up
+        // to a whole interval or two later.
         let fast = min(settings.interval, .milliseconds(200))
         starterTimer = loop.scheduleRepeating(every: fast) { [weak self] in self?.checkStarters() }
         refresh()
@@ -55,7 +56,7 @@ final class HealthChecker {
 
     private func checkStarters() {
         refresh()
-        for state in states.values where !state.inFlight && !state.hasPassed {
+        for state in states.values where !state.inFlight && !state.hasBeenUp {
             check(state.target)
         }
     }
@@ -66,7 +67,7 @@ final class HealthChecker {
         guard current != generation else { return }
         generation = current
         var next:
-            [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasPassed: Bool)] = [:]
+            [ObjectIdentifier: (target: UpstreamTarget, health: UpstreamHealth, inFlight: Bool, hasBeenUp: Bool)] = [:]
         var newcomers: [UpstreamTarget] = []
         for target in targets {
             let key = ObjectIdentifier(target)
@@ -103,7 +104,6 @@ final class HealthChecker {
             guard let self, var state = self.states[key] else { return }
             state.inFlight = false
             let passed: Bool
-            defer { if passed { self.states[key]?.hasPassed = true } }
             let reason: String
             switch result {
             case .success(let response):
@@ -124,6 +124,7 @@ final class HealthChecker {
             }
             switch change {
             case .cameUp?:
+                self.states[key]?.hasBeenUp = true
                 target.isUp.store(true, ordering: .releasing)
                 self.logger.info("upstream up", ["upstream": target.name, "address": target.address])
             case .wentDown?:
