@@ -99,8 +99,10 @@ struct SentinelMaster: Sendable {
     /// With it, the first to ask gets the others' votes before they ask.
     var failoverStartDelay: TimeAmount = .zero
 
-    /// The bound of `failoverStartDelay` (Redis Sentinel desynchronises its sentinels by up to 1 s).
-    static let maxStartDelay: TimeAmount = .milliseconds(500)
+    /// The bound of `failoverStartDelay` (Redis Sentinel desynchronises its sentinels by up to 1 s). Three
+    /// ticks: two sentinels drawing a tick apart is enough for the first one's vote request to arrive first,
+    /// and every 100 ms here is 100 ms more before the api can sell again.
+    static let maxStartDelay: TimeAmount = .milliseconds(300)
 
     init(settings: SentinelConfiguration.Master, now: Instant) {
         self.settings = settings
