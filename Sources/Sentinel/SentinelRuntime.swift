@@ -366,7 +366,18 @@ final class SentinelRuntime {
 
     // MARK: - Failover
 
+    /// Moves the failover on as far as it can go now: the steps that wait for nothing (choosing the
+    /// replica, sending the promotion, re-pointing the others) follow each other in the same tick instead
+    /// of one a tick (each tick is 100 ms the api cannot sell).
     private func driveFailover(_ index: Int, now: Instant) {
+        for _ in 0..<4 {
+            let before = masters[index].failover?.state
+            driveFailoverStep(index, now: now)
+            guard let after = masters[index].failover?.state, after != before else { return }
+        }
+    }
+
+    private func driveFailoverStep(_ index: Int, now: Instant) {
         if masters[index].mayStartFailover(now: now) { startFailover(index, now: now, forced: false) }
         guard let failover = masters[index].failover else { return }
         let master = masters[index]
@@ -398,7 +409,13 @@ final class SentinelRuntime {
             setFailoverState(index, .waitPromotion, now: now)
             link.send(["REPLICAOF", "NO", "ONE"]) { [unowned self] reply in
                 if case .simpleString = reply {
-                    link.lastInfoAt = .distantPast  // ask its role at once
+                    // Ask its role now rather than at the next tick, and move on as soon as it answers.
+                    link.lastInfoAt = self.loop.now
+                    link.send(["INFO"]) { [unowned self] reply in
+                        guard case .bulkString(let bytes)? = reply, index < self.masters.count else { return }
+                        self.infoArrived(index, promoted, InfoReport(String(decoding: bytes, as: UTF8.self)))
+                        self.driveFailover(index, now: self.loop.now)
+                    }
                 } else {
                     self.logger.warning(
                         "promotion refused", ["replica": promoted, "reply": "\(String(describing: reply))"])
