@@ -52,23 +52,7 @@ public final class SentinelServer: Sendable {
 
     /// Waits for one of `signals` (blocked beforehand) and returns it.
     public func waitForSignal(_ signals: [Int32]) async -> Int32 {
-        let loop = self.loop
-        return await withCheckedContinuation { continuation in
-            loop.execute {
-                var watcher: SignalWatcher?
-                var isResumed = false
-                do {
-                    watcher = try SignalWatcher(loop: loop, signals: signals) { signal in
-                        _ = watcher
-                        guard !isResumed else { return }
-                        isResumed = true
-                        continuation.resume(returning: signal)
-                    }
-                } catch {
-                    continuation.resume(returning: signals.first ?? SIGTERM)
-                }
-            }
-        }
+        await SignalWatcher.wait(for: signals, on: loop)
     }
 
     /// Persists the state and closes everything.
