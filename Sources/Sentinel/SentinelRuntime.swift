@@ -32,15 +32,8 @@ final class SentinelRuntime {
         self.logger = logger
         self.statePath = statePath
         var configuration = configuration
-        if configuration.myID == nil {
-            var generator = SystemRandomNumberGenerator()
-            configuration.myID =
-                (0..<5).map { _ in
-                    let word = generator.next() as UInt64
-                    let hex = String(word, radix: 16)
-                    return String(repeating: "0", count: 16 - hex.count) + hex
-                }.joined().prefix(40).description
-        }
+        // Sentinel run ids look like the stores' (40 hex digits): the same generator makes both.
+        if configuration.myID == nil { configuration.myID = ReplicationID.make() }
         self.configuration = configuration
         myID = configuration.myID!
         announced =

@@ -507,13 +507,3 @@ final class ClientSession: ConnectionHandler {
         }
     }
 }
-
-extension HTTPMethod {
-    /// Whether repeating the request is safe (RFC 9110 section 9.2.2).
-    var isIdempotent: Bool {
-        switch self {
-        case .GET, .HEAD, .PUT, .DELETE, .OPTIONS, .TRACE: return true
-        case .POST, .PATCH, .CONNECT, .other: return false
-        }
-    }
-}
