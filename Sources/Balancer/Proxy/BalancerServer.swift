@@ -135,11 +135,11 @@ public final class BalancerServer: Sendable {
                 ) { [checker] upstreams in
                     let (added, removed) = directory.update(upstreams, initiallyUp: !options.health.enabled)
                     for target in added {
-                        logger.info("upstream added", ["upstream": target.name, "upstream_address": target.address])
+                        logger.info("upstream added", ["upstream": target.name, "endpoint": target.address])
                     }
                     for target in removed {
                         logger.info(
-                            "upstream removed, draining", ["upstream": target.name, "upstream_address": target.address])
+                            "upstream removed, draining", ["upstream": target.name, "endpoint": target.address])
                     }
                     checker?.refresh()
                 }

@@ -123,16 +123,16 @@ final class HealthChecker {
                     : "failed \(health.consecutiveFailures) in a row: \(reason)"
             }
             switch change {
-            // `upstream_address`, not `address`: a line with `address=` is where this process listens (the
+            // `endpoint`, never a key ending in `address`: a line with `address=` is where this process listens (the
             // supervisor's and the tests' readers look for it), and a check can pass before that line is out.
             case .cameUp?:
                 self.states[key]?.hasBeenUp = true
                 target.isUp.store(true, ordering: .releasing)
-                self.logger.info("upstream up", ["upstream": target.name, "upstream_address": target.address])
+                self.logger.info("upstream up", ["upstream": target.name, "endpoint": target.address])
             case .wentDown?:
                 target.isUp.store(false, ordering: .releasing)
                 self.logger.warning(
-                    "upstream down", ["upstream": target.name, "upstream_address": target.address, "reason": reason])
+                    "upstream down", ["upstream": target.name, "endpoint": target.address, "reason": reason])
             case .ejected?, .readmitted?, nil:
                 break
             }
